@@ -1,0 +1,5 @@
+"""`python -m firstdomino`."""
+
+from firstdomino.cli import main
+
+main()

@@ -1,0 +1,135 @@
+"""The command line: wires sources -> diagnose -> report and owns exit codes (DESIGN.md "Exit codes").
+
+0: healthy / nothing at or above --fail-on; 1: stuck, or findings at or above --fail-on; 2: usage or input
+error; 3: cluster unreachable or unauthorised. Tracebacks are hidden unless --debug.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import NoReturn
+
+import click
+
+from firstdomino import __version__
+from firstdomino.diagnose import Diagnosis, Severity
+from firstdomino.diagnose import diagnose as run_diagnosis
+from firstdomino.diagnose.finding import STATE_HAZARD, STATE_STUCK
+from firstdomino.diagnose.registry import BY_ID, RULES
+from firstdomino.errors import ClusterUnreachable, FirstDominoError, InputError, UsageError
+from firstdomino.report import render_json, render_text, render_yaml
+from firstdomino.sources import load_snapshot
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_UNREACHABLE = 0, 1, 2, 3
+
+
+def _colour(no_color: bool) -> bool:
+    return not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+
+
+def exit_code(diagnosis: Diagnosis, fail_on: Severity) -> int:
+    """1 when the cluster is stuck, or a root cause at or above `fail-on` is stuck or a hazard."""
+    if diagnosis.verdict == "stuck":
+        return EXIT_FINDINGS
+    for cause in diagnosis.root_causes:
+        if cause.severity >= fail_on and diagnosis.state(cause) in (STATE_STUCK, STATE_HAZARD):
+            return EXIT_FINDINGS
+    return EXIT_OK
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="firstdomino")
+def cli() -> None:
+    """Find the first domino when a freshly built Kubernetes cluster does not come up."""
+
+
+@cli.command()
+@click.option("--from", "source", metavar="PATH", help="Snapshot directory, cluster-info dump, or .tar.gz of either.")
+@click.option("-o", "--output", type=click.Choice(["text", "json", "yaml"]), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice(["low", "medium", "high", "critical"]), default="high", show_default=True,
+              help="Exit 1 when a root cause at or above this severity is stuck.")
+@click.option("--exit-zero", is_flag=True, help="Always exit 0 (except usage and input errors).")
+@click.option("--no-color", is_flag=True, help="No colour (also: NO_COLOR set, or output not a terminal).")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def diagnose(source: str | None, output: str, fail_on: str, exit_zero: bool, no_color: bool, debug: bool) -> None:
+    """Diagnose a cluster: the root cause to fix first, the cascade it explains, evidence and fix.
+
+    \b
+    Examples:
+      firstdomino diagnose --from ./snapshot
+      firstdomino diagnose --from dump.tar.gz -o json
+    """
+    try:
+        if not source:
+            raise UsageError("reading a live cluster is not available yet: give --from PATH (a snapshot directory, "
+                             "a `kubectl cluster-info dump --output-directory` tree, or a .tar.gz)")
+        snapshot = load_snapshot(source)
+        result = run_diagnosis(snapshot)
+    except FirstDominoError as error:
+        _fail(error, debug)
+    if output == "json":
+        text = render_json(result)
+    elif output == "yaml":
+        text = render_yaml(result)
+    else:
+        text = render_text(result, colour=_colour(no_color))
+    click.echo(text, nl=False)
+    sys.exit(EXIT_OK if exit_zero else exit_code(result, Severity.parse(fail_on)))
+
+
+@cli.command()
+@click.argument("rule_id")
+def explain(rule_id: str) -> None:
+    """Print the documentation of a rule (what it detects, why it matters, example, fix, references)."""
+    rule = BY_ID.get(rule_id)
+    if rule is None:
+        click.echo(f"error: unknown rule id {rule_id!r}; `firstdomino rules` lists them", err=True)
+        sys.exit(EXIT_INPUT)
+    click.echo(f"{rule.id} — {rule.title} (severity {rule.severity})\n")
+    click.echo(rule.doc)
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules(output: str) -> None:
+    """List the rule ids."""
+    if output == "json":
+        import json
+
+        click.echo(json.dumps([{"id": r.id, "title": r.title, "severity": str(r.severity), "kinds": list(r.kinds)}
+                               for r in sorted(RULES, key=lambda r: r.id)], indent=2))
+        return
+    for rule in sorted(RULES, key=lambda r: r.id):
+        click.echo(f"{rule.id:40} {str(rule.severity):9} {rule.title}")
+
+
+def _fail(error: FirstDominoError, debug: bool) -> NoReturn:
+    if debug:
+        traceback.print_exception(error)
+    click.echo(f"error: {error}", err=True)
+    if isinstance(error, ClusterUnreachable):
+        sys.exit(EXIT_UNREACHABLE)
+    if isinstance(error, InputError | UsageError):
+        sys.exit(EXIT_INPUT)
+    sys.exit(EXIT_INPUT)
+
+
+def main() -> None:
+    """Console entry point. Exits with os._exit after flushing, to skip freeing a multi-GB heap."""
+    try:
+        cli.main(standalone_mode=False)
+        code = 0
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 2)
+    except click.ClickException as error:
+        error.show()
+        code = EXIT_INPUT
+    except click.Abort:
+        code = 130
+    except KeyboardInterrupt:
+        code = 130
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -1,0 +1,221 @@
+"""Edge builders: each one reads the snapshot (and the shared index) and yields `Edge`s.
+
+Labels: owner, runs-on, cni-agent, mounts-secret, mounts-configmap, pull-secret, selects, backend,
+endpoint, webhook-service, apiservice-service, issuer, produces-secret, depends-on, source,
+health-check, manages, helm-release, cluster-dns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from firstdomino.graph.graph import Edge, EdgeBuilder
+from firstdomino.graph.index import Index
+from firstdomino.model.kinds import (
+    APIService,
+    Application,
+    Certificate,
+    EndpointSlice,
+    HelmRelease,
+    Issuer,
+    Kustomization,
+    Pod,
+    PodSpec,
+    Service,
+    WebhookConfiguration,
+)
+from firstdomino.model.ref import ObjectRef
+from firstdomino.model.snapshot import Snapshot, ref_of
+
+CLUSTER_DNS = ObjectRef("Service", "kube-system", "kube-dns")
+KUBERNETES_API = ObjectRef("Service", "default", "kubernetes")
+
+#: Labels that name a node's CNI agent pods (Cilium's, then generic ones).
+CNI_AGENT_LABELS = (("k8s-app", "cilium"), ("app.kubernetes.io/name", "cilium-agent"), ("app", "flannel"),
+                    ("k8s-app", "calico-node"))
+
+
+def owner_edges(snapshot: Snapshot, index: Index) -> Iterator[Edge]:
+    for kind, objects in snapshot.by_kind.items():
+        for obj in objects:
+            owners = obj.metadata.owner_references
+            if not owners:
+                continue
+            ref = ref_of(obj, kind)
+            chain = index.owner_chain(obj)
+            if chain:
+                yield Edge(ref, chain[0], "owner")
+
+
+def pod_spec_refs(namespace: str, spec: PodSpec) -> Iterator[tuple[ObjectRef, str]]:
+    """Secrets and ConfigMaps a pod spec needs (volumes, env, envFrom, imagePullSecrets)."""
+    for volume in spec.volumes:
+        if volume.secret is not None and volume.secret.secret_name and not volume.secret.optional:
+            yield ObjectRef("Secret", namespace, volume.secret.secret_name), "mounts-secret"
+        if volume.config_map is not None and volume.config_map.name and not volume.config_map.optional:
+            yield ObjectRef("ConfigMap", namespace, volume.config_map.name), "mounts-configmap"
+        if volume.projected is not None:
+            for source in volume.projected.sources:
+                if source.secret is not None and source.secret.name and not source.secret.optional:
+                    yield ObjectRef("Secret", namespace, source.secret.name), "mounts-secret"
+                if source.config_map is not None and source.config_map.name and not source.config_map.optional:
+                    yield ObjectRef("ConfigMap", namespace, source.config_map.name), "mounts-configmap"
+    for container in (*spec.init_containers, *spec.containers):
+        for env in container.env:
+            src = env.value_from
+            if src is None:
+                continue
+            if src.secret_key_ref is not None and src.secret_key_ref.name and not src.secret_key_ref.optional:
+                yield ObjectRef("Secret", namespace, src.secret_key_ref.name), "env-secret"
+            if (src.config_map_key_ref is not None and src.config_map_key_ref.name
+                    and not src.config_map_key_ref.optional):
+                yield ObjectRef("ConfigMap", namespace, src.config_map_key_ref.name), "env-configmap"
+        for env_from in container.env_from:
+            if env_from.secret_ref is not None and env_from.secret_ref.name and not env_from.secret_ref.optional:
+                yield ObjectRef("Secret", namespace, env_from.secret_ref.name), "env-secret"
+            if (env_from.config_map_ref is not None and env_from.config_map_ref.name
+                    and not env_from.config_map_ref.optional):
+                yield ObjectRef("ConfigMap", namespace, env_from.config_map_ref.name), "env-configmap"
+    for pull in spec.image_pull_secrets:
+        if pull.name:
+            yield ObjectRef("Secret", namespace, pull.name), "pull-secret"
+
+
+def pod_edges(snapshot: Snapshot, index: Index) -> Iterator[Edge]:
+    agents: dict[str, ObjectRef] = {}
+    for node, pods in index.pods_by_node.items():
+        for pod in pods:
+            labels = pod.metadata.labels
+            if any(labels.get(k) == v for k, v in CNI_AGENT_LABELS):
+                agents[node] = ref_of(pod, "Pod")
+                break
+    for pod in snapshot.pods():
+        ref = ref_of(pod, "Pod")
+        spec = pod.spec
+        if spec.node_name:
+            yield Edge(ref, ObjectRef("Node", "", spec.node_name), "runs-on")
+            agent = agents.get(spec.node_name)
+            if agent is not None and not spec.host_network and agent != ref:
+                yield Edge(ref, agent, "cni-agent")
+        for target, label in pod_spec_refs(pod.metadata.namespace, spec):
+            yield Edge(ref, target, label)
+        if spec.dns_policy in ("", "ClusterFirst") and not spec.host_network or spec.dns_policy == "ClusterFirstWithHostNet":
+            yield Edge(ref, CLUSTER_DNS, "cluster-dns")
+
+
+def service_edges(snapshot: Snapshot, index: Index) -> Iterator[Edge]:
+    for svc in snapshot.of("Service"):
+        if not isinstance(svc, Service):
+            continue
+        ref = ref_of(svc, "Service")
+        for pod in index.select_pods(svc.metadata.namespace, svc.spec.selector):
+            yield Edge(ref, ref_of(pod, "Pod"), "selects")
+        for sl in index.slices_by_service.get((svc.metadata.namespace, svc.metadata.name), ()):
+            yield Edge(ref, ref_of(sl, "EndpointSlice"), "backend")
+    for sl in snapshot.of("EndpointSlice"):
+        if not isinstance(sl, EndpointSlice):
+            continue
+        sref = ref_of(sl, "EndpointSlice")
+        for ep in sl.endpoints or ():
+            target = ep.target_ref
+            if target is not None and target.kind == "Pod" and target.name:
+                yield Edge(sref, ObjectRef("Pod", target.namespace or sl.metadata.namespace, target.name), "endpoint")
+
+
+def admission_edges(snapshot: Snapshot, index: Index) -> Iterator[Edge]:
+    for kind in ("ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"):
+        for obj in snapshot.of(kind):
+            if not isinstance(obj, WebhookConfiguration):
+                continue
+            for hook in obj.webhooks:
+                svc = hook.client_config.service
+                if svc is not None and svc.name:
+                    yield Edge(ref_of(obj, kind), ObjectRef("Service", svc.namespace, svc.name), "webhook-service")
+    for obj in snapshot.of("APIService"):
+        if isinstance(obj, APIService) and obj.spec.service is not None and obj.spec.service.name:
+            svc = obj.spec.service
+            yield Edge(ref_of(obj, "APIService"), ObjectRef("Service", svc.namespace, svc.name), "apiservice-service")
+
+
+def certificate_edges(snapshot: Snapshot, index: Index) -> Iterator[Edge]:
+    for cert in snapshot.of("Certificate"):
+        if not isinstance(cert, Certificate):
+            continue
+        ref = ref_of(cert, "Certificate")
+        issuer = cert.spec.issuer_ref
+        if issuer.name:
+            kind = "ClusterIssuer" if issuer.kind == "ClusterIssuer" else "Issuer"
+            yield Edge(ref, ObjectRef(kind, "" if kind == "ClusterIssuer" else cert.metadata.namespace, issuer.name),
+                       "issuer")
+        if cert.spec.secret_name:
+            yield Edge(ObjectRef("Secret", cert.metadata.namespace, cert.spec.secret_name), ref, "produced-by")
+    for kind in ("Issuer", "ClusterIssuer"):
+        for obj in snapshot.of(kind):
+            if isinstance(obj, Issuer) and obj.spec.ca is not None and obj.spec.ca.secret_name:
+                ns = obj.metadata.namespace if kind == "Issuer" else "cert-manager"
+                yield Edge(ref_of(obj, kind), ObjectRef("Secret", ns, obj.spec.ca.secret_name), "ca-secret")
+
+
+def flux_edges(snapshot: Snapshot, index: Index) -> Iterator[Edge]:
+    for obj in snapshot.of("Kustomization"):
+        if not isinstance(obj, Kustomization):
+            continue
+        ref = ref_of(obj, "Kustomization")
+        ns = obj.metadata.namespace
+        for dep in obj.spec.depends_on:
+            if dep.name:
+                yield Edge(ref, ObjectRef("Kustomization", dep.namespace or ns, dep.name), "depends-on")
+        src = obj.spec.source_ref
+        if src is not None and src.name:
+            yield Edge(ref, ObjectRef(src.kind or "GitRepository", src.namespace or ns, src.name), "source")
+        for check in obj.spec.health_checks:
+            if check.kind and check.name:
+                namespace = check.namespace or obj.spec.target_namespace or ns
+                yield Edge(ref, ObjectRef(check.kind, namespace, check.name), "health-check")
+    for obj in snapshot.of("HelmRelease"):
+        if not isinstance(obj, HelmRelease):
+            continue
+        ref = ref_of(obj, "HelmRelease")
+        ns = obj.metadata.namespace
+        for dep in obj.spec.depends_on:
+            if dep.name:
+                yield Edge(ref, ObjectRef("HelmRelease", dep.namespace or ns, dep.name), "depends-on")
+        chart = obj.spec.chart
+        src = chart.spec.source_ref if chart is not None else obj.spec.chart_ref
+        if src is not None and src.name:
+            yield Edge(ref, ObjectRef(src.kind or "HelmRepository", src.namespace or ns, src.name), "source")
+    # objects a HelmRelease installed carry helm.toolkit.fluxcd.io/{name,namespace} labels
+    for kind in ("Deployment", "DaemonSet", "StatefulSet", "Service", "ConfigMap"):
+        for obj in snapshot.of(kind):
+            labels = obj.metadata.labels
+            name = labels.get("helm.toolkit.fluxcd.io/name")
+            if name:
+                namespace = labels.get("helm.toolkit.fluxcd.io/namespace", obj.metadata.namespace)
+                yield Edge(ref_of(obj, kind), ObjectRef("HelmRelease", namespace, name), "helm-release")
+
+
+def argocd_edges(snapshot: Snapshot, index: Index) -> Iterator[Edge]:
+    for app in snapshot.of("Application"):
+        if not isinstance(app, Application):
+            continue
+        ref = ref_of(app, "Application")
+        default_ns = app.spec.destination.namespace
+        for res in app.status.resources:
+            if res.kind and res.name:
+                namespace = res.namespace or ("" if res.kind in _CLUSTER_KINDS else default_ns)
+                yield Edge(ObjectRef(res.kind, namespace, res.name), ref, "managed-by")
+
+
+_CLUSTER_KINDS = frozenset({"Namespace", "ClusterIssuer", "ClusterRole", "ClusterRoleBinding",
+                            "CustomResourceDefinition", "ValidatingWebhookConfiguration",
+                            "MutatingWebhookConfiguration", "APIService"})
+
+BUILDERS: tuple[EdgeBuilder, ...] = (
+    owner_edges,
+    pod_edges,
+    service_edges,
+    admission_edges,
+    certificate_edges,
+    flux_edges,
+    argocd_edges,
+)

@@ -1,0 +1,364 @@
+"""Bytes -> typed views, fast and lenient. Pure (no I/O): `sources` hands us bytes and a path.
+
+Fast path: a JSON `FooList` as the API server writes it (`{"kind":"PodList",...}`) is decoded in one
+pass straight into the partial views. Everything else (kubectl `kind: List`, bare arrays, single
+objects, YAML) goes item by item. A field of the wrong type never loses the object: the lenient
+decoder drops that one field, retries, and reports what it dropped (`Decoded.problems`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+import yaml
+
+from firstdomino.model.kinds import Object, view_for
+
+#: Files larger than this are refused as YAML (the C parser runs at ~5 MB/s; big dumps are JSON).
+MAX_YAML_BYTES = 64 * 1024 * 1024
+#: A YAML document whose aliases would expand past this many nodes is refused (billion laughs).
+MAX_YAML_EXPANDED_NODES = 2_000_000
+#: How many bad fields the lenient decoder removes from one object before giving up on it.
+MAX_REPAIRS = 25
+
+
+@dataclass
+class Decoded:
+    """What one file held: (kind, view) pairs and the problems met, as (line, message)."""
+
+    objects: list[tuple[str, Object]] = field(default_factory=list)
+    problems: list[tuple[int | None, str]] = field(default_factory=list)
+    list_kind: str = ""
+
+
+class _Head(msgspec.Struct, rename="camel"):
+    kind: str = ""
+    api_version: str = ""
+
+
+class _Envelope(msgspec.Struct, rename="camel"):
+    kind: str = ""
+    api_version: str = ""
+    items: list[msgspec.Raw] | None = None
+
+
+_ENVELOPE = msgspec.json.Decoder(_Envelope | list[msgspec.Raw])  # type: ignore[arg-type]
+_HEAD = msgspec.json.Decoder(_Head)
+_ANY = msgspec.json.Decoder()
+_DECODERS: dict[type[Object], msgspec.json.Decoder[Any]] = {}
+_LIST_DECODERS: dict[type[Object], msgspec.json.Decoder[Any]] = {}
+_SNIFF = re.compile(rb'\A\s*\{\s*"kind"\s*:\s*"([A-Za-z0-9]+)List"\s*,\s*"apiVersion"\s*:\s*"([^"]*)"')
+_BYTE = re.compile(r"\(byte (\d+)\)")
+_AT_PATH = re.compile(r" - at `?\$((?:\.[A-Za-z0-9_-]+|\[\d+\])+)`?")
+
+
+def _decoder(view: type[Object]) -> msgspec.json.Decoder[Any]:
+    found = _DECODERS.get(view)
+    if found is None:
+        found = _DECODERS[view] = msgspec.json.Decoder(view)
+    return found
+
+
+def _list_decoder(view: type[Object]) -> msgspec.json.Decoder[Any]:
+    found = _LIST_DECODERS.get(view)
+    if found is None:
+        holder = msgspec.defstruct(
+            f"{view.__name__}List", [("items", list[view] | None, None)], rename="camel"  # type: ignore[valid-type]
+        )
+        found = _LIST_DECODERS[view] = msgspec.json.Decoder(holder)
+    return found
+
+
+def line_of(data: bytes, offset: int) -> int:
+    """1-based line number of a byte offset."""
+    return data.count(b"\n", 0, max(0, offset)) + 1
+
+
+def _json_error_line(data: bytes, error: Exception) -> int | None:
+    match = _BYTE.search(str(error))
+    if match:
+        return line_of(data, int(match.group(1)))
+    if "truncated" in str(error):
+        return line_of(data, len(data))
+    return None
+
+
+def _item_kind(item_kind: str, list_kind: str, hint: str) -> str:
+    if item_kind:
+        return item_kind
+    if list_kind.endswith("List") and list_kind != "List":
+        return list_kind[: -len("List")]
+    return hint
+
+
+# --------------------------------------------------------------------------- lenient conversion
+def _drop_path(obj: Any, path: list[str | int]) -> bool:
+    """Remove the value at `path` inside nested dicts/lists. True when something was removed."""
+    cursor = obj
+    for step in path[:-1]:
+        try:
+            cursor = cursor[step]
+        except (KeyError, IndexError, TypeError):
+            return False
+    last = path[-1]
+    try:
+        if isinstance(cursor, dict) and isinstance(last, str):
+            del cursor[last]
+            return True
+        if isinstance(cursor, list) and isinstance(last, int):
+            del cursor[last]
+            return True
+    except (KeyError, IndexError):
+        return False
+    return False
+
+
+def _parse_path(text: str) -> list[str | int]:
+    steps: list[str | int] = []
+    for part in re.findall(r"\.([A-Za-z0-9_-]+)|\[(\d+)\]", text):
+        steps.append(part[0] if part[0] else int(part[1]))
+    return steps
+
+
+def convert_lenient(value: Any, view: type[Object]) -> tuple[Object | None, list[str]]:
+    """Convert a plain value to a view, dropping fields of the wrong type one by one."""
+    notes: list[str] = []
+    if not isinstance(value, dict):
+        return None, [f"expected an object, got {type(value).__name__}"]
+    for _ in range(MAX_REPAIRS):
+        try:
+            return msgspec.convert(value, view, str_keys=True), notes
+        except msgspec.ValidationError as error:
+            message = str(error)
+            match = _AT_PATH.search(message)
+            path = _parse_path(match.group(1)) if match else []
+            if not path or path[0] in ("kind", "apiVersion") or not _drop_path(value, path):
+                return None, [*notes, message]
+            notes.append(f"ignored field {'.'.join(map(str, path))}: {message.split(' - at ')[0]}")
+        except (TypeError, ValueError, RecursionError) as error:
+            return None, [*notes, str(error) or type(error).__name__]
+    return None, [*notes, f"too many malformed fields (>{MAX_REPAIRS})"]
+
+
+def _name_of(value: Any) -> str:
+    if isinstance(value, dict):
+        meta = value.get("metadata")
+        if isinstance(meta, dict):
+            ns, name = meta.get("namespace"), meta.get("name")
+            if isinstance(name, str):
+                return f"{ns}/{name}" if isinstance(ns, str) and ns else name
+    return "?"
+
+
+# --------------------------------------------------------------------------- JSON
+def decode_json(data: bytes, kind_hint: str = "") -> Decoded:
+    """Decode one JSON file: an object, a `*List`, or a bare array of objects."""
+    out = Decoded()
+    sniff = _SNIFF.match(data[:512])
+    if sniff is not None:
+        list_kind = sniff.group(1).decode()
+        view = view_for(sniff.group(2).decode(), list_kind)
+        if view is not Object:
+            try:
+                items = _list_decoder(view).decode(data).items or []
+            except msgspec.DecodeError:
+                items = None  # fall back to the careful path, which reports where
+            if items is not None:
+                out.list_kind = list_kind + "List"
+                out.objects = [(list_kind, item) for item in items]
+                return out
+    try:
+        top = _ENVELOPE.decode(data)
+    except msgspec.DecodeError as error:
+        out.problems.append((_json_error_line(data, error), f"invalid JSON: {error}"))
+        return out
+    except RecursionError:
+        out.problems.append((None, "invalid JSON: nested too deeply"))
+        return out
+    if isinstance(top, list):
+        raws, list_kind = top, ""
+    elif top.items is not None:
+        raws, list_kind = top.items, top.kind
+    else:
+        raws, list_kind = [msgspec.Raw(data)], ""
+    out.list_kind = list_kind
+    single = not isinstance(top, list) and top.items is None
+    for index, raw in enumerate(raws):
+        _decode_json_item(raw, index, list_kind, kind_hint, out, single)
+    return out
+
+
+def _decode_json_item(raw: msgspec.Raw, index: int, list_kind: str, hint: str, out: Decoded, single: bool) -> None:
+    where = "" if single else f"items[{index}]: "
+    try:
+        head = _HEAD.decode(raw)
+    except (msgspec.DecodeError, RecursionError) as error:
+        out.problems.append((None, f"{where}not an object: {error}"))
+        return
+    kind = _item_kind(head.kind, list_kind, hint)
+    if not kind:
+        out.problems.append((None, f"{where}object without a kind (and none can be inferred)"))
+        return
+    view = view_for(head.api_version, kind)
+    try:
+        out.objects.append((kind, _decoder(view).decode(raw)))
+        return
+    except msgspec.ValidationError:
+        pass
+    except (msgspec.DecodeError, RecursionError) as error:
+        out.problems.append((None, f"{where}{error}"))
+        return
+    value = _ANY.decode(raw)
+    obj, notes = convert_lenient(value, view)
+    label = f"{where}{kind} {_name_of(value)}: "
+    for note in notes:
+        out.problems.append((None, label + note))
+    if obj is not None:
+        out.objects.append((kind, obj))
+
+
+# --------------------------------------------------------------------------- YAML
+class LineDict(dict[Any, Any]):
+    """A mapping that remembers the line (1-based) where it started in its YAML file."""
+
+    __slots__ = ("line",)
+    line: int
+
+
+def _make_loader() -> type[yaml.SafeLoader]:
+    base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class Loader(base):  # type: ignore[misc,valid-type]
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
+            mapping = LineDict(super().construct_mapping(node, deep=deep))
+            mapping.line = node.start_mark.line + 1
+            return mapping
+
+    Loader.add_constructor(
+        yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+        lambda loader, node: loader.construct_mapping(node, deep=True),
+    )
+    return Loader
+
+
+_LOADER = _make_loader()
+_COMPOSER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int = 0) -> int:
+    if depth > 5000:
+        raise RecursionError("YAML nested too deeply")
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    size = 1
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            size += _expanded_size(k, memo, depth + 1) + _expanded_size(v, memo, depth + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for v in node.value:
+            size += _expanded_size(v, memo, depth + 1)
+    memo[key] = size
+    return size
+
+
+def _check_aliases(text: str) -> str | None:
+    """Refuse documents whose aliases would expand past the limit. Only runs when anchors exist."""
+    if "&" not in text or "*" not in text:
+        return None
+    for node in yaml.compose_all(text, Loader=_COMPOSER):
+        if node is not None and _expanded_size(node, {}) > MAX_YAML_EXPANDED_NODES:
+            return f"YAML aliases expand to more than {MAX_YAML_EXPANDED_NODES:,} nodes (an alias bomb?)"
+    return None
+
+
+def _yaml_error(error: yaml.YAMLError) -> tuple[int | None, str]:
+    mark = getattr(error, "problem_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    return line, f"invalid YAML: {problem}"
+
+
+def iter_yaml(text: str) -> Iterator[Any]:
+    """Documents of a YAML stream, as plain values (mappings are `LineDict`)."""
+    yield from yaml.load_all(text, Loader=_LOADER)
+
+
+def decode_yaml(data: bytes, kind_hint: str = "") -> Decoded:
+    """Decode one YAML file: single objects, multi-document streams, `kind: List` / `*List`."""
+    out = Decoded()
+    if len(data) > MAX_YAML_BYTES:
+        out.problems.append((None, f"YAML file larger than {MAX_YAML_BYTES // (1024 * 1024)} MiB: not read"))
+        return out
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        out.problems.append((line_of(data, error.start), "not UTF-8 text"))
+        return out
+    try:
+        bomb = _check_aliases(text)
+        if bomb:
+            out.problems.append((None, bomb))
+            return out
+        documents = list(iter_yaml(text))
+    except yaml.YAMLError as error:
+        out.problems.append(_yaml_error(error))
+        return out
+    except (RecursionError, MemoryError):
+        out.problems.append((None, "YAML nested too deeply"))
+        return out
+    for document in documents:
+        _decode_value(document, kind_hint, out)
+    return out
+
+
+def _decode_value(document: Any, kind_hint: str, out: Decoded) -> None:
+    if document is None:
+        return
+    if isinstance(document, list):
+        for item in document:
+            _decode_item(item, "", kind_hint, out)
+        return
+    if not isinstance(document, dict):
+        out.problems.append((None, f"document is a {type(document).__name__}, not a Kubernetes object"))
+        return
+    kind = document.get("kind")
+    items = document.get("items")
+    if isinstance(kind, str) and kind.endswith("List") and isinstance(items, list):
+        out.list_kind = kind
+        for item in items:
+            _decode_item(item, kind, kind_hint, out)
+        return
+    if items is not None and not isinstance(items, list) and isinstance(kind, str) and kind.endswith("List"):
+        out.problems.append((getattr(document, "line", None), f"{kind}: items is not a list"))
+        return
+    _decode_item(document, "", kind_hint, out)
+
+
+def _decode_item(item: Any, list_kind: str, hint: str, out: Decoded) -> None:
+    line = getattr(item, "line", None)
+    if not isinstance(item, dict):
+        out.problems.append((line, f"list item is a {type(item).__name__}, not an object"))
+        return
+    raw_kind = item.get("kind")
+    api_version = item.get("apiVersion")
+    kind = _item_kind(raw_kind if isinstance(raw_kind, str) else "", list_kind, hint)
+    if not kind:
+        out.problems.append((line, "object without a kind (and none can be inferred)"))
+        return
+    view = view_for(api_version if isinstance(api_version, str) else "", kind)
+    obj, notes = convert_lenient(item, view)
+    label = f"{kind} {_name_of(item)}: "
+    for note in notes:
+        out.problems.append((line, label + note))
+    if obj is not None:
+        out.objects.append((kind, obj))
+
+
+def looks_binary(data: bytes) -> bool:
+    """A NUL byte near the start means this is not a text file."""
+    return b"\x00" in data[:8192]

@@ -1,0 +1,8 @@
+"""The shell's input side: every read of files, archives, the API server, git or subprocesses.
+
+`sources` turns what it reads into `model` objects (a `Snapshot`) and imports nothing but `model`.
+"""
+
+from firstdomino.sources.load import load_snapshot
+
+__all__ = ["load_snapshot"]

@@ -1,0 +1,39 @@
+"""Shared test helpers: run the real CLI in a subprocess, load scenario folders."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "tests" / "scenarios"
+RULE_FIXTURES = ROOT / "tests" / "rules"
+SHARED = ROOT.parent / "shared"
+
+
+def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    env.pop("NO_COLOR", None)
+    return subprocess.run([sys.executable, "-m", "firstdomino", *args], capture_output=True, text=True,
+                          timeout=timeout, env=env, check=False)
+
+
+def diagnose_json(path: Path | str) -> tuple[int, dict[str, Any]]:
+    proc = run_cli("diagnose", "--from", str(path), "-o", "json")
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc.returncode, json.loads(proc.stdout) if proc.stdout.strip() else {}
+
+
+@pytest.fixture
+def shared_samples() -> Path:
+    samples = SHARED / "samples"
+    if not samples.is_dir():
+        pytest.skip(f"{samples} is absent (the shared samples live beside the repository)")
+    return samples
