@@ -21,8 +21,14 @@ def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
     env.pop("NO_COLOR", None)
-    return subprocess.run([sys.executable, "-m", "firstdomino", *args], capture_output=True, text=True,
-                          timeout=timeout, env=env, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "firstdomino", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        check=False,
+    )
 
 
 def diagnose_json(path: Path | str) -> tuple[int, dict[str, Any]]:

@@ -16,10 +16,13 @@ from firstdomino.sources import load_snapshot
 from .conftest import diagnose_json, run_cli
 
 GOOD_POD = {
-    "apiVersion": "v1", "kind": "Pod",
+    "apiVersion": "v1",
+    "kind": "Pod",
     "metadata": {"name": "web-1", "namespace": "apps", "creationTimestamp": "2025-01-01T10:00:00Z"},
-    "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True",
-                                                    "lastTransitionTime": "2025-01-01T10:01:00Z"}]},
+    "status": {
+        "phase": "Running",
+        "conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": "2025-01-01T10:01:00Z"}],
+    },
 }
 
 
@@ -47,12 +50,18 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
     ("name", "data", "line"),
     [
         pytest.param("binary.yaml", b"\x00\x01\x02garbage\xff" * 100, None, id="binary"),
-        pytest.param("truncated.json", b'{"kind": "PodList", "apiVersion": "v1",\n"items": [{"metadata": ', 2,
-                     id="truncated-json"),
+        pytest.param(
+            "truncated.json",
+            b'{"kind": "PodList", "apiVersion": "v1",\n"items": [{"metadata": ',
+            2,
+            id="truncated-json",
+        ),
         pytest.param("bomb.yaml", BOMB, None, id="yaml-bomb"),
         pytest.param("deep.json", b"[" * 100000 + b"]" * 100000, None, id="deep-json"),
         pytest.param("deep.yaml", b"a: " + b"[" * 20000 + b"]" * 20000, None, id="deep-yaml"),
-        pytest.param("broken.yaml", b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n   bad: [\n", 5, id="yaml-syntax"),
+        pytest.param(
+            "broken.yaml", b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n   bad: [\n", 5, id="yaml-syntax"
+        ),
         pytest.param("notutf8.yaml", b"kind: Pod\nmetadata: {name: \xff\xfe}\n", 2, id="not-utf8"),
     ],
 )
@@ -73,7 +82,8 @@ def test_wrong_types_keep_the_object_and_report_the_field(tmp_path: Path) -> Non
     snap.mkdir()
     (snap / "pods.yaml").write_text(
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: odd\n  namespace: apps\nstatus:\n  containerStatuses:\n"
-        "  - name: c\n    restartCount: many\n    state: {waiting: {reason: CrashLoopBackOff}}\n")
+        "  - name: c\n    restartCount: many\n    state: {waiting: {reason: CrashLoopBackOff}}\n"
+    )
     snapshot = load_snapshot(snap)
     assert [p.metadata.name for p in snapshot.pods()] == ["odd"]
     assert any("restartCount" in p.message and p.line == 1 for p in snapshot.problems)

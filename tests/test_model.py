@@ -40,8 +40,10 @@ def test_durations(text: str, seconds: float) -> None:
 
 
 def test_secret_data_is_never_kept(tmp_path: Path) -> None:
-    (tmp_path / "s.yaml").write_text("apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: a}\n"
-                                     "type: Opaque\ndata: {password: c3VwZXJzZWNyZXQ=}\n")
+    (tmp_path / "s.yaml").write_text(
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s, namespace: a}\n"
+        "type: Opaque\ndata: {password: c3VwZXJzZWNyZXQ=}\n"
+    )
     snapshot = load_snapshot(tmp_path)
     secret = snapshot.of("Secret")[0]
     assert not hasattr(secret, "data")

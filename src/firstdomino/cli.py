@@ -48,8 +48,13 @@ def cli() -> None:
 @cli.command()
 @click.option("--from", "source", metavar="PATH", help="Snapshot directory, cluster-info dump, or .tar.gz of either.")
 @click.option("-o", "--output", type=click.Choice(["text", "json", "yaml"]), default="text", show_default=True)
-@click.option("--fail-on", type=click.Choice(["low", "medium", "high", "critical"]), default="high", show_default=True,
-              help="Exit 1 when a root cause at or above this severity is stuck.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["low", "medium", "high", "critical"]),
+    default="high",
+    show_default=True,
+    help="Exit 1 when a root cause at or above this severity is stuck.",
+)
 @click.option("--exit-zero", is_flag=True, help="Always exit 0 (except usage and input errors).")
 @click.option("--no-color", is_flag=True, help="No colour (also: NO_COLOR set, or output not a terminal).")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
@@ -63,8 +68,10 @@ def diagnose(source: str | None, output: str, fail_on: str, exit_zero: bool, no_
     """
     try:
         if not source:
-            raise UsageError("reading a live cluster is not available yet: give --from PATH (a snapshot directory, "
-                             "a `kubectl cluster-info dump --output-directory` tree, or a .tar.gz)")
+            raise UsageError(
+                "reading a live cluster is not available yet: give --from PATH (a snapshot directory, "
+                "a `kubectl cluster-info dump --output-directory` tree, or a .tar.gz)"
+            )
         snapshot = load_snapshot(source)
         result = run_diagnosis(snapshot)
     except FirstDominoError as error:
@@ -98,11 +105,18 @@ def rules(output: str) -> None:
     if output == "json":
         import json
 
-        click.echo(json.dumps([{"id": r.id, "title": r.title, "severity": str(r.severity), "kinds": list(r.kinds)}
-                               for r in sorted(RULES, key=lambda r: r.id)], indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {"id": r.id, "title": r.title, "severity": str(r.severity), "kinds": list(r.kinds)}
+                    for r in sorted(RULES, key=lambda r: r.id)
+                ],
+                indent=2,
+            )
+        )
         return
     for rule in sorted(RULES, key=lambda r: r.id):
-        click.echo(f"{rule.id:40} {str(rule.severity):9} {rule.title}")
+        click.echo(f"{rule.id:40} {rule.severity!s:9} {rule.title}")
 
 
 def _fail(error: FirstDominoError, debug: bool) -> NoReturn:

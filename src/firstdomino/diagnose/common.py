@@ -5,8 +5,8 @@ Rules may import this module (and `signatures`), never each other.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 from datetime import datetime
+from typing import Any
 
 from firstdomino.model.kinds import Condition, ContainerStatus, Object, Pod
 from firstdomino.model.timeutil import parse_time

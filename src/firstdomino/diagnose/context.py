@@ -40,8 +40,14 @@ class Context:
         for name in ("evidence", "requires", "explains_refs", "affected", "docs"):
             if name in fields:
                 fields[name] = tuple(fields[name])
-        return Finding(id=fields.pop("id", rule.id), subject=subject, title=fields.pop("title", rule.title),
-                       message=message, layer=fields.pop("layer", rule.layer), **fields)
+        return Finding(
+            id=fields.pop("id", rule.id),
+            subject=subject,
+            title=fields.pop("title", rule.title),
+            message=message,
+            layer=fields.pop("layer", rule.layer),
+            **fields,
+        )
 
     def age(self, when: datetime | None) -> timedelta | None:
         return self.now - when if when is not None else None
@@ -89,18 +95,20 @@ class Context:
         recent warning events, and the tails of its logs (current and previous)."""
         ref = str(ref_of(pod, "Pod"))
         texts: list[tuple[str, str, str]] = []
-        for group, statuses in (("initContainerStatuses", pod.status.init_container_statuses),
-                                ("containerStatuses", pod.status.container_statuses)):
+        for group, statuses in (
+            ("initContainerStatuses", pod.status.init_container_statuses),
+            ("containerStatuses", pod.status.container_statuses),
+        ):
             for i, st in enumerate(statuses):
                 for label, state in (("state", st.state), ("lastState", st.last_state)):
                     if state.waiting is not None and state.waiting.message:
                         texts.append((ref, f"status.{group}[{i}].{label}.waiting.message", state.waiting.message))
                     if state.terminated is not None and state.terminated.message:
-                        texts.append((ref, f"status.{group}[{i}].{label}.terminated.message",
-                                      state.terminated.message))
+                        texts.append((ref, f"status.{group}[{i}].{label}.terminated.message", state.terminated.message))
         for event in self.events(ref_of(pod, "Pod")):
-            texts.append((f"Event/{event.metadata.namespace}/{event.metadata.name}", "message",
-                          event.message or event.note))
+            texts.append(
+                (f"Event/{event.metadata.namespace}/{event.metadata.name}", "message", event.message or event.note)
+            )
         for container, previous, text in sorted(self.snapshot.pod_logs(pod.metadata.namespace, pod.metadata.name)):
             tail = "\n".join(text.splitlines()[-200:])
             texts.append((ref, f"logs/{container}{'.previous' if previous else ''}.log", tail))
@@ -152,7 +160,7 @@ class Context:
         if signal.kind == sig.NO_ENDPOINTS:
             for ns, services in self.index.services_by_namespace.items():
                 for svc_obj in services:
-                    if svc_obj.metadata.name == signal.name and (not namespace or ns != "" ):
+                    if svc_obj.metadata.name == signal.name and (not namespace or ns != ""):
                         out.append(ref_of(svc_obj, "Service"))
         if signal.kind == sig.SECRET_MISSING and namespace:
             out.append(ObjectRef("Secret", namespace, signal.name))
@@ -176,8 +184,9 @@ class Context:
         return CLUSTER_DNS
 
 
-def pod_requires(ctx: Context, pod: Pod, signals: Sequence[tuple[sig.Signal, Evidence]],
-                 network: bool = False) -> list[ObjectRef]:
+def pod_requires(
+    ctx: Context, pod: Pod, signals: Sequence[tuple[sig.Signal, Evidence]], network: bool = False
+) -> list[ObjectRef]:
     """Upstream objects that could explain a failing pod: what its errors point at, its node, and
     (for sandbox/network failures) the CNI agent on its node."""
     ref = ref_of(pod, "Pod")
@@ -240,14 +249,18 @@ def producers_of(ctx: Context, target: ObjectRef, consumer: Pod | None = None) -
         owner = ctx.index.top_owner(consumer, "Pod")
         for app_ref in ctx.graph.dependencies(owner, "managed-by"):
             app = ctx.snapshot.get(app_ref)
-            if isinstance(app, Application) and (app.status.sync.status != "Synced" or (
-                    app.status.operation_state is not None and app.status.operation_state.phase in ("Failed", "Error"))):
+            if isinstance(app, Application) and (
+                app.status.sync.status != "Synced"
+                or (app.status.operation_state is not None and app.status.operation_state.phase in ("Failed", "Error"))
+            ):
                 out.append(app_ref)
         ks_name = ctx.snapshot.get(owner)
         labels = ks_name.metadata.labels if ks_name is not None else {}
         name = labels.get("kustomize.toolkit.fluxcd.io/name")
         if name:
-            ks_ref = ObjectRef("Kustomization", labels.get("kustomize.toolkit.fluxcd.io/namespace", "flux-system"), name)
+            ks_ref = ObjectRef(
+                "Kustomization", labels.get("kustomize.toolkit.fluxcd.io/namespace", "flux-system"), name
+            )
             ks = ctx.snapshot.get(ks_ref)
             if isinstance(ks, Kustomization):
                 out.append(ks_ref)

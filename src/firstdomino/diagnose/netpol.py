@@ -14,8 +14,11 @@ from firstdomino.model.kinds import CiliumNetworkPolicy, CiliumPolicySpec, Label
 from firstdomino.model.ref import ObjectRef
 from firstdomino.model.snapshot import Snapshot, ref_of
 
-DNS_POD_LABELS = {"k8s-app": "kube-dns", "io.kubernetes.pod.namespace": "kube-system",
-                  "kubernetes.io/metadata.name": "kube-system"}
+DNS_POD_LABELS = {
+    "k8s-app": "kube-dns",
+    "io.kubernetes.pod.namespace": "kube-system",
+    "kubernetes.io/metadata.name": "kube-system",
+}
 
 
 def _selector(value: Any) -> LabelSelector | None:
@@ -28,9 +31,15 @@ def _selector(value: Any) -> LabelSelector | None:
 
         return LabelSelector(
             match_labels={_strip(k): str(v) for k, v in labels.items()} if isinstance(labels, Mapping) else {},
-            match_expressions=[LabelSelectorRequirement(key=_strip(str(e.get("key", ""))), operator=str(e.get("operator", "")),
-                                                        values=[str(v) for v in e.get("values") or []])
-                               for e in exprs if isinstance(e, Mapping)],
+            match_expressions=[
+                LabelSelectorRequirement(
+                    key=_strip(str(e.get("key", ""))),
+                    operator=str(e.get("operator", "")),
+                    values=[str(v) for v in e.get("values") or []],
+                )
+                for e in exprs
+                if isinstance(e, Mapping)
+            ],
         )
     except (TypeError, AttributeError):
         return None
@@ -86,8 +95,9 @@ def _cnp_rule_allows_dns(rule: Any) -> bool:
     if not isinstance(rule, Mapping):
         return False
     to_ports = rule.get("toPorts")
-    ports_ok = not to_ports or any(_allows_port_53((tp or {}).get("ports")) for tp in to_ports
-                                   if isinstance(tp, Mapping))
+    ports_ok = not to_ports or any(
+        _allows_port_53((tp or {}).get("ports")) for tp in to_ports if isinstance(tp, Mapping)
+    )
     if not ports_ok:
         return False
     entities = rule.get("toEntities") or []
@@ -121,16 +131,18 @@ def policies(snapshot: Snapshot) -> Iterator[tuple[ObjectRef, str, list[tuple[La
                 continue
             specs: list[CiliumPolicySpec] = ([obj.spec] if obj.spec is not None else []) + list(obj.specs or [])
             entries = []
-            for spec in specs:
-                if spec.node_selector is not None:
+            for cspec in specs:
+                if cspec.node_selector is not None:
                     continue  # host policies: not about pod DNS
-                default_deny = (spec.enable_default_deny or {}).get("egress", True)
-                isolates = bool(spec.egress or spec.egress_deny) and default_deny is not False
-                allows = any(_cnp_rule_allows_dns(r) for r in spec.egress or [])
-                sel = spec.endpoint_selector
+                default_deny = (cspec.enable_default_deny or {}).get("egress", True)
+                isolates = bool(cspec.egress or cspec.egress_deny) and default_deny is not False
+                allows = any(_cnp_rule_allows_dns(r) for r in cspec.egress or [])
+                sel = cspec.endpoint_selector
                 if sel is not None:
-                    sel = LabelSelector(match_labels={_strip(k): v for k, v in sel.match_labels.items()},
-                                        match_expressions=sel.match_expressions)
+                    sel = LabelSelector(
+                        match_labels={_strip(k): v for k, v in sel.match_labels.items()},
+                        match_expressions=sel.match_expressions,
+                    )
                 entries.append((sel, isolates, allows))
             namespace = "" if kind == "CiliumClusterwideNetworkPolicy" else obj.metadata.namespace
             yield ref_of(obj, kind), namespace, entries
@@ -144,8 +156,11 @@ def dns_blocked_pods(snapshot: Snapshot, index: Index) -> dict[ObjectRef, list[P
         for selector, isolates, allows in entries:
             if selector is None:
                 continue
-            pool = index.pods_by_namespace.get(namespace, []) if namespace else \
-                [p for pods in index.pods_by_namespace.values() for p in pods]
+            pool = (
+                index.pods_by_namespace.get(namespace, [])
+                if namespace
+                else [p for pods in index.pods_by_namespace.values() for p in pods]
+            )
             selected = [p for p in pool if not p.spec.host_network and matches_selector(_cilium_labels(p), selector)]
             if allows:
                 allowed.update(id(p) for p in selected)

@@ -38,9 +38,13 @@ def run_rules(ctx: Context, rules: Sequence[Rule]) -> tuple[list[Finding], list[
         missing = [k for k in rule.kinds if not ctx.snapshot.has_kind(k)]
         try:
             produced = list(rule.check(ctx))
-        except Exception as error:  # noqa: BLE001 - isolation is the point
-            skipped.append(NotChecked(f"rule {rule.id}", f"the rule failed on this input ({type(error).__name__}: "
-                                      f"{error}); please report it"))
+        except Exception as error:
+            skipped.append(
+                NotChecked(
+                    f"rule {rule.id}",
+                    f"the rule failed on this input ({type(error).__name__}: {error}); please report it",
+                )
+            )
             continue
         findings.extend(produced)
         if missing and len(missing) == len(rule.kinds):
@@ -106,8 +110,15 @@ def find_roots(findings: Sequence[Finding], explains: dict[int, set[int]]) -> li
         covered |= _reach(root, explains)
     remaining = [i for i in range(len(findings)) if i not in covered]
     while remaining:  # cycles: break each at its most fundamental member
-        best = min(remaining, key=lambda i: (findings[i].symptom, findings[i].layer,
-                                             findings[i].since or findings[i].since, findings[i].key))
+        best = min(
+            remaining,
+            key=lambda i: (
+                findings[i].symptom,
+                findings[i].layer,
+                findings[i].since or findings[i].since,
+                findings[i].key,
+            ),
+        )
         roots.append(best)
         covered |= {best} | _reach(best, explains)
         remaining = [i for i in remaining if i not in covered]
@@ -117,8 +128,17 @@ def find_roots(findings: Sequence[Finding], explains: dict[int, set[int]]) -> li
 def _rank_key(f: Finding, explained: int, state: str) -> tuple[object, ...]:
     """Fix first: real causes before hazards; stuck before waiting; more severe; explains more;
     more fundamental layer; older; then a total order on id and subject."""
-    return (f.hazard, f.symptom, state != STATE_STUCK, -int(f.severity), -explained, f.layer,
-            f.since.isoformat() if f.since else "", f.id, f.subject)
+    return (
+        f.hazard,
+        f.symptom,
+        state != STATE_STUCK,
+        -int(f.severity),
+        -explained,
+        f.layer,
+        f.since.isoformat() if f.since else "",
+        f.id,
+        f.subject,
+    )
 
 
 def diagnose(snapshot: Snapshot, rules: Sequence[Rule] | None = None) -> Diagnosis:
@@ -137,7 +157,9 @@ def assemble(snapshot: Snapshot, findings: list[Finding], skipped: list[NotCheck
     reach = {r: _reach(r, explains) for r in roots}
     states = {i: f.state(now) for i, f in enumerate(findings)}
     ranked = sorted(roots, key=lambda r: _rank_key(findings[r], len(reach[r]), states[r]))
-    blamed = [r for r in ranked if not findings[r].symptom and states[r] != STATE_PROGRESSING]
+    blamed = [
+        r for r in ranked if not findings[r].symptom and not findings[r].hazard and states[r] != STATE_PROGRESSING
+    ]
     cascade = _cascade(findings, explains, ranked)
     verdict = _verdict(findings, ranked, states)
     return Diagnosis(
@@ -164,13 +186,17 @@ def _verdict(findings: Sequence[Finding], roots: Sequence[int], states: dict[int
     return "converging"
 
 
-def _cascade(findings: Sequence[Finding], explains: dict[int, set[int]], roots: Sequence[int]) -> tuple[CascadeNode, ...]:
+def _cascade(
+    findings: Sequence[Finding], explains: dict[int, set[int]], roots: Sequence[int]
+) -> tuple[CascadeNode, ...]:
     """A spanning forest: every finding appears once, under the first root (in rank order) reaching it."""
     placed: set[int] = set(roots)
 
     def build(node: int, depth: int) -> CascadeNode:
-        children = sorted((c for c in explains.get(node, ()) if c not in placed),
-                          key=lambda c: (findings[c].layer, findings[c].id, findings[c].subject))
+        children = sorted(
+            (c for c in explains.get(node, ()) if c not in placed),
+            key=lambda c: (findings[c].layer, findings[c].id, findings[c].subject),
+        )
         placed.update(children)
         built = tuple(build(c, depth + 1) for c in children) if depth < 32 else ()
         return CascadeNode(findings[node], built)

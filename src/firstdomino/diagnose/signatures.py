@@ -51,7 +51,9 @@ _DIAL = re.compile(
 _READ_UDP = re.compile(
     r"(?:read|write) udp [\d.:]+->(?P<ip>\d+\.\d+\.\d+\.\d+):(?P<port>\d+): (?P<err>i/o timeout|connection refused)"
 )
-_LOOKUP = re.compile(r"lookup (?P<host>[A-Za-z0-9._-]+)(?: on (?P<server>\d+\.\d+\.\d+\.\d+):53)?:\s*(?P<rest>[^\n\"]*)")
+_LOOKUP = re.compile(
+    r"lookup (?P<host>[A-Za-z0-9._-]+)(?: on (?P<server>\d+\.\d+\.\d+\.\d+):53)?:\s*(?P<rest>[^\n\"]*)"
+)
 _WEBHOOK = re.compile(r'failed calling webhook "(?P<name>[^"]+)"')
 _NO_ENDPOINTS = re.compile(r'no endpoints available for service "(?P<name>[^"]+)"')
 _SECRET = re.compile(r'secrets? "(?P<name>[a-z0-9.-]+)" not found')
@@ -63,10 +65,15 @@ _PLAIN = (
     (DEADLINE, re.compile(r"context deadline exceeded|Client\.Timeout exceeded|request canceled", re.I)),
     (CAPS, re.compile(r"unable to apply caps", re.I)),
     (MANIFEST_CACHED, re.compile(r"Manifest generation error \(cached\)")),
-    (LEASE, re.compile(r"error retrieving resource lock|failed to (?:acquire|renew) lease|leaderelection lost",
-                       re.I)),
-    (ETCD_SLOW, re.compile(r"slow fdatasync|apply request took too long|failed to send out heartbeat on time|"
-                           r"etcdserver: request timed out", re.I)),
+    (LEASE, re.compile(r"error retrieving resource lock|failed to (?:acquire|renew) lease|leaderelection lost", re.I)),
+    (
+        ETCD_SLOW,
+        re.compile(
+            r"slow fdatasync|apply request took too long|failed to send out heartbeat on time|"
+            r"etcdserver: request timed out",
+            re.I,
+        ),
+    ),
     (NETWORK_PLUGIN, re.compile(r"NetworkPluginNotReady|cni plugin not initialized|network is not ready", re.I)),
 )
 _ERRNO = {
@@ -110,9 +117,9 @@ def classify(text: str) -> list[Signal]:
         if "timeout" in text[m.end() : m.end() + 200].lower():
             add(Signal(TIMEOUT, _line(text, m.start()), ip=m.group("ip"), port=int(m.group("port"))))
     for kind, pattern in _PLAIN:
-        m = pattern.search(text)
-        if m:
-            add(Signal(kind, _line(text, m.start())))
+        plain = pattern.search(text)
+        if plain:
+            add(Signal(kind, _line(text, plain.start())))
     return list(found.values())
 
 

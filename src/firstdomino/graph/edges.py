@@ -19,7 +19,6 @@ from firstdomino.model.kinds import (
     HelmRelease,
     Issuer,
     Kustomization,
-    Pod,
     PodSpec,
     Service,
     WebhookConfiguration,
@@ -31,8 +30,12 @@ CLUSTER_DNS = ObjectRef("Service", "kube-system", "kube-dns")
 KUBERNETES_API = ObjectRef("Service", "default", "kubernetes")
 
 #: Labels that name a node's CNI agent pods (Cilium's, then generic ones).
-CNI_AGENT_LABELS = (("k8s-app", "cilium"), ("app.kubernetes.io/name", "cilium-agent"), ("app", "flannel"),
-                    ("k8s-app", "calico-node"))
+CNI_AGENT_LABELS = (
+    ("k8s-app", "cilium"),
+    ("app.kubernetes.io/name", "cilium-agent"),
+    ("app", "flannel"),
+    ("k8s-app", "calico-node"),
+)
 
 
 def owner_edges(snapshot: Snapshot, index: Index) -> Iterator[Edge]:
@@ -67,14 +70,20 @@ def pod_spec_refs(namespace: str, spec: PodSpec) -> Iterator[tuple[ObjectRef, st
                 continue
             if src.secret_key_ref is not None and src.secret_key_ref.name and not src.secret_key_ref.optional:
                 yield ObjectRef("Secret", namespace, src.secret_key_ref.name), "env-secret"
-            if (src.config_map_key_ref is not None and src.config_map_key_ref.name
-                    and not src.config_map_key_ref.optional):
+            if (
+                src.config_map_key_ref is not None
+                and src.config_map_key_ref.name
+                and not src.config_map_key_ref.optional
+            ):
                 yield ObjectRef("ConfigMap", namespace, src.config_map_key_ref.name), "env-configmap"
         for env_from in container.env_from:
             if env_from.secret_ref is not None and env_from.secret_ref.name and not env_from.secret_ref.optional:
                 yield ObjectRef("Secret", namespace, env_from.secret_ref.name), "env-secret"
-            if (env_from.config_map_ref is not None and env_from.config_map_ref.name
-                    and not env_from.config_map_ref.optional):
+            if (
+                env_from.config_map_ref is not None
+                and env_from.config_map_ref.name
+                and not env_from.config_map_ref.optional
+            ):
                 yield ObjectRef("ConfigMap", namespace, env_from.config_map_ref.name), "env-configmap"
     for pull in spec.image_pull_secrets:
         if pull.name:
@@ -99,7 +108,9 @@ def pod_edges(snapshot: Snapshot, index: Index) -> Iterator[Edge]:
                 yield Edge(ref, agent, "cni-agent")
         for target, label in pod_spec_refs(pod.metadata.namespace, spec):
             yield Edge(ref, target, label)
-        if spec.dns_policy in ("", "ClusterFirst") and not spec.host_network or spec.dns_policy == "ClusterFirstWithHostNet":
+        if (
+            spec.dns_policy in ("", "ClusterFirst") and not spec.host_network
+        ) or spec.dns_policy == "ClusterFirstWithHostNet":
             yield Edge(ref, CLUSTER_DNS, "cluster-dns")
 
 
@@ -112,14 +123,14 @@ def service_edges(snapshot: Snapshot, index: Index) -> Iterator[Edge]:
             yield Edge(ref, ref_of(pod, "Pod"), "selects")
         for sl in index.slices_by_service.get((svc.metadata.namespace, svc.metadata.name), ()):
             yield Edge(ref, ref_of(sl, "EndpointSlice"), "backend")
-    for sl in snapshot.of("EndpointSlice"):
-        if not isinstance(sl, EndpointSlice):
+    for item in snapshot.of("EndpointSlice"):
+        if not isinstance(item, EndpointSlice):
             continue
-        sref = ref_of(sl, "EndpointSlice")
-        for ep in sl.endpoints or ():
+        sref = ref_of(item, "EndpointSlice")
+        for ep in item.endpoints or ():
             target = ep.target_ref
             if target is not None and target.kind == "Pod" and target.name:
-                yield Edge(sref, ObjectRef("Pod", target.namespace or sl.metadata.namespace, target.name), "endpoint")
+                yield Edge(sref, ObjectRef("Pod", target.namespace or item.metadata.namespace, target.name), "endpoint")
 
 
 def admission_edges(snapshot: Snapshot, index: Index) -> Iterator[Edge]:
@@ -145,8 +156,9 @@ def certificate_edges(snapshot: Snapshot, index: Index) -> Iterator[Edge]:
         issuer = cert.spec.issuer_ref
         if issuer.name:
             kind = "ClusterIssuer" if issuer.kind == "ClusterIssuer" else "Issuer"
-            yield Edge(ref, ObjectRef(kind, "" if kind == "ClusterIssuer" else cert.metadata.namespace, issuer.name),
-                       "issuer")
+            yield Edge(
+                ref, ObjectRef(kind, "" if kind == "ClusterIssuer" else cert.metadata.namespace, issuer.name), "issuer"
+            )
         if cert.spec.secret_name:
             yield Edge(ObjectRef("Secret", cert.metadata.namespace, cert.spec.secret_name), ref, "produced-by")
     for kind in ("Issuer", "ClusterIssuer"):
@@ -206,9 +218,18 @@ def argocd_edges(snapshot: Snapshot, index: Index) -> Iterator[Edge]:
                 yield Edge(ObjectRef(res.kind, namespace, res.name), ref, "managed-by")
 
 
-_CLUSTER_KINDS = frozenset({"Namespace", "ClusterIssuer", "ClusterRole", "ClusterRoleBinding",
-                            "CustomResourceDefinition", "ValidatingWebhookConfiguration",
-                            "MutatingWebhookConfiguration", "APIService"})
+_CLUSTER_KINDS = frozenset(
+    {
+        "Namespace",
+        "ClusterIssuer",
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "CustomResourceDefinition",
+        "ValidatingWebhookConfiguration",
+        "MutatingWebhookConfiguration",
+        "APIService",
+    }
+)
 
 BUILDERS: tuple[EdgeBuilder, ...] = (
     owner_edges,

@@ -52,9 +52,7 @@ class Index:
 
     def __init__(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
-        self._pods_by_ns_label: dict[str, dict[tuple[str, str], list[Pod]]] = defaultdict(
-            lambda: defaultdict(list)
-        )
+        self._pods_by_ns_label: dict[str, dict[tuple[str, str], list[Pod]]] = defaultdict(lambda: defaultdict(list))
         self.pods_by_namespace: dict[str, list[Pod]] = defaultdict(list)
         self.pods_by_node: dict[str, list[Pod]] = defaultdict(list)
         self.pod_by_ip: dict[str, Pod] = {}
@@ -178,8 +176,9 @@ class Index:
         obj = self.snapshot.get(ref)
         if not isinstance(obj, Workload) or obj.spec.selector is None:
             return []
-        return [p for p in self.select_pods_by_selector(ref.namespace, obj.spec.selector)
-                if self.top_owner(p, "Pod") == ref]
+        return [
+            p for p in self.select_pods_by_selector(ref.namespace, obj.spec.selector) if self.top_owner(p, "Pod") == ref
+        ]
 
 
 def refs(objects: Iterable[Object], kind: str) -> list[ObjectRef]:

@@ -46,7 +46,7 @@ class _Envelope(msgspec.Struct, rename="camel"):
     items: list[msgspec.Raw] | None = None
 
 
-_ENVELOPE = msgspec.json.Decoder(_Envelope | list[msgspec.Raw])  # type: ignore[arg-type]
+_ENVELOPE: msgspec.json.Decoder[Any] = msgspec.json.Decoder(_Envelope | list[msgspec.Raw])
 _HEAD = msgspec.json.Decoder(_Head)
 _ANY = msgspec.json.Decoder()
 _DECODERS: dict[type[Object], msgspec.json.Decoder[Any]] = {}
@@ -67,7 +67,9 @@ def _list_decoder(view: type[Object]) -> msgspec.json.Decoder[Any]:
     found = _LIST_DECODERS.get(view)
     if found is None:
         holder = msgspec.defstruct(
-            f"{view.__name__}List", [("items", list[view] | None, None)], rename="camel"  # type: ignore[valid-type]
+            f"{view.__name__}List",
+            [("items", list[view] | None, None)],  # type: ignore[valid-type]
+            rename="camel",
         )
         found = _LIST_DECODERS[view] = msgspec.json.Decoder(holder)
     return found
@@ -232,7 +234,7 @@ class LineDict(dict[Any, Any]):
 def _make_loader() -> type[yaml.SafeLoader]:
     base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    class Loader(base):  # type: ignore[misc,valid-type]
+    class Loader(base):  # type: ignore[misc]
         def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
             mapping = LineDict(super().construct_mapping(node, deep=deep))
             mapping.line = node.start_mark.line + 1

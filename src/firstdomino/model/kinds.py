@@ -22,7 +22,7 @@ class View(msgspec.Struct, frozen=True, gc=False, rename="camel", omit_defaults=
 
 
 # --------------------------------------------------------------------------- metadata
-class OwnerReference(View):
+class OwnerReference(View, frozen=True):
     kind: str = ""
     name: str = ""
     uid: str = ""
@@ -30,13 +30,13 @@ class OwnerReference(View):
     controller: bool = False
 
 
-class ManagedField(View):
+class ManagedField(View, frozen=True):
     manager: str = ""
     operation: str = ""
     time: str | None = None
 
 
-class ObjectMeta(View):
+class ObjectMeta(View, frozen=True):
     name: str = ""
     namespace: str = ""
     uid: str = ""
@@ -49,7 +49,7 @@ class ObjectMeta(View):
     managed_fields: list[ManagedField] = _F(default_factory=list)
 
 
-class Condition(View):
+class Condition(View, frozen=True):
     type: str = ""
     status: str = ""
     reason: str = ""
@@ -60,18 +60,18 @@ class Condition(View):
     observed_generation: int = 0
 
 
-class LabelSelectorRequirement(View):
+class LabelSelectorRequirement(View, frozen=True):
     key: str = ""
     operator: str = ""
     values: list[str] = _F(default_factory=list)
 
 
-class LabelSelector(View):
+class LabelSelector(View, frozen=True):
     match_labels: dict[str, str] = _F(default_factory=dict)
     match_expressions: list[LabelSelectorRequirement] = _F(default_factory=list)
 
 
-class Object(View):
+class Object(View, frozen=True):
     """Any object: the fallback view for kinds no rule reads (metadata only)."""
 
     api_version: str = ""
@@ -80,44 +80,44 @@ class Object(View):
 
 
 # --------------------------------------------------------------------------- pods
-class NameRef(View):
+class NameRef(View, frozen=True):
     name: str = ""
     optional: bool | None = None
 
 
-class KeyRef(View):
+class KeyRef(View, frozen=True):
     name: str = ""
     key: str = ""
     optional: bool | None = None
 
 
-class EnvVarSource(View):
+class EnvVarSource(View, frozen=True):
     secret_key_ref: KeyRef | None = None
     config_map_key_ref: KeyRef | None = None
 
 
-class EnvVar(View):
+class EnvVar(View, frozen=True):
     name: str = ""
     value: str | None = None
     value_from: EnvVarSource | None = None
 
 
-class EnvFromSource(View):
+class EnvFromSource(View, frozen=True):
     secret_ref: NameRef | None = None
     config_map_ref: NameRef | None = None
 
 
-class Capabilities(View):
+class Capabilities(View, frozen=True):
     add: list[str] = _F(default_factory=list)
     drop: list[str] = _F(default_factory=list)
 
 
-class SecurityContext(View):
+class SecurityContext(View, frozen=True):
     capabilities: Capabilities | None = None
     privileged: bool | None = None
 
 
-class Container(View):
+class Container(View, frozen=True):
     name: str = ""
     image: str = ""
     env: list[EnvVar] = _F(default_factory=list)
@@ -125,35 +125,35 @@ class Container(View):
     security_context: SecurityContext | None = None
 
 
-class SecretVolumeSource(View):
+class SecretVolumeSource(View, frozen=True):
     secret_name: str = ""
     optional: bool | None = None
 
 
-class ProjectionSource(View):
+class ProjectionSource(View, frozen=True):
     secret: NameRef | None = None
     config_map: NameRef | None = None
 
 
-class ProjectedVolumeSource(View):
+class ProjectedVolumeSource(View, frozen=True):
     sources: list[ProjectionSource] = _F(default_factory=list)
 
 
-class Volume(View):
+class Volume(View, frozen=True):
     name: str = ""
     secret: SecretVolumeSource | None = None
     config_map: NameRef | None = None
     projected: ProjectedVolumeSource | None = None
 
 
-class Toleration(View):
+class Toleration(View, frozen=True):
     key: str = ""
     operator: str = ""
     value: str = ""
     effect: str = ""
 
 
-class PodSpec(View):
+class PodSpec(View, frozen=True):
     node_name: str = ""
     containers: list[Container] = _F(default_factory=list)
     init_containers: list[Container] = _F(default_factory=list)
@@ -165,16 +165,16 @@ class PodSpec(View):
     tolerations: list[Toleration] = _F(default_factory=list)
 
 
-class StateWaiting(View):
+class StateWaiting(View, frozen=True):
     reason: str = ""
     message: str = ""
 
 
-class StateRunning(View):
+class StateRunning(View, frozen=True):
     started_at: str | None = None
 
 
-class StateTerminated(View):
+class StateTerminated(View, frozen=True):
     exit_code: int = 0
     reason: str = ""
     message: str = ""
@@ -182,13 +182,13 @@ class StateTerminated(View):
     finished_at: str | None = None
 
 
-class ContainerState(View):
+class ContainerState(View, frozen=True):
     waiting: StateWaiting | None = None
     running: StateRunning | None = None
     terminated: StateTerminated | None = None
 
 
-class ContainerStatus(View):
+class ContainerStatus(View, frozen=True):
     name: str = ""
     ready: bool = False
     started: bool | None = None
@@ -198,7 +198,7 @@ class ContainerStatus(View):
     last_state: ContainerState = _F(default_factory=ContainerState)
 
 
-class PodStatus(View):
+class PodStatus(View, frozen=True):
     phase: str = ""
     reason: str = ""
     message: str = ""
@@ -210,57 +210,57 @@ class PodStatus(View):
     init_container_statuses: list[ContainerStatus] = _F(default_factory=list)
 
 
-class Pod(Object):
+class Pod(Object, frozen=True):
     spec: PodSpec = _F(default_factory=PodSpec)
     status: PodStatus = _F(default_factory=PodStatus)
 
 
 # --------------------------------------------------------------------------- nodes
-class Taint(View):
+class Taint(View, frozen=True):
     key: str = ""
     value: str = ""
     effect: str = ""
 
 
-class NodeSpec(View):
+class NodeSpec(View, frozen=True):
     pod_cidr: str = ""
     pod_cidrs: list[str] = _F(default_factory=list)
     taints: list[Taint] = _F(default_factory=list)
     unschedulable: bool = False
 
 
-class NodeAddress(View):
+class NodeAddress(View, frozen=True):
     type: str = ""
     address: str = ""
 
 
-class NodeInfo(View):
+class NodeInfo(View, frozen=True):
     kubelet_version: str = ""
     os_image: str = ""
     kernel_version: str = ""
     container_runtime_version: str = ""
 
 
-class NodeStatus(View):
+class NodeStatus(View, frozen=True):
     conditions: list[Condition] = _F(default_factory=list)
     addresses: list[NodeAddress] = _F(default_factory=list)
     node_info: NodeInfo = _F(default_factory=NodeInfo)
 
 
-class Node(Object):
+class Node(Object, frozen=True):
     spec: NodeSpec = _F(default_factory=NodeSpec)
     status: NodeStatus = _F(default_factory=NodeStatus)
 
 
 # --------------------------------------------------------------------------- services
-class ServicePort(View):
+class ServicePort(View, frozen=True):
     name: str = ""
     port: int = 0
     protocol: str = "TCP"
     target_port: int | str | None = None
 
 
-class ServiceSpec(View):
+class ServiceSpec(View, frozen=True):
     type: str = "ClusterIP"
     cluster_ip: str = _F(default="", name="clusterIP")
     cluster_ips: list[str] = _F(default_factory=list, name="clusterIPs")
@@ -270,73 +270,73 @@ class ServiceSpec(View):
     external_name: str = ""
 
 
-class Service(Object):
+class Service(Object, frozen=True):
     spec: ServiceSpec = _F(default_factory=ServiceSpec)
 
 
-class TargetRef(View):
+class TargetRef(View, frozen=True):
     kind: str = ""
     name: str = ""
     namespace: str = ""
 
 
-class EndpointConditions(View):
+class EndpointConditions(View, frozen=True):
     ready: bool | None = None
     serving: bool | None = None
     terminating: bool | None = None
 
 
-class Endpoint(View):
+class Endpoint(View, frozen=True):
     addresses: list[str] = _F(default_factory=list)
     conditions: EndpointConditions = _F(default_factory=EndpointConditions)
     target_ref: TargetRef | None = None
     node_name: str = ""
 
 
-class EndpointPort(View):
+class EndpointPort(View, frozen=True):
     name: str | None = None
     port: int | None = None
     protocol: str = "TCP"
 
 
-class EndpointSlice(Object):
+class EndpointSlice(Object, frozen=True):
     address_type: str = ""
     endpoints: list[Endpoint] | None = None
     ports: list[EndpointPort] | None = None
 
 
-class EndpointAddress(View):
+class EndpointAddress(View, frozen=True):
     ip: str = ""
     target_ref: TargetRef | None = None
 
 
-class EndpointSubset(View):
+class EndpointSubset(View, frozen=True):
     addresses: list[EndpointAddress] = _F(default_factory=list)
     not_ready_addresses: list[EndpointAddress] = _F(default_factory=list)
 
 
-class Endpoints(Object):
+class Endpoints(Object, frozen=True):
     subsets: list[EndpointSubset] = _F(default_factory=list)
 
 
 # --------------------------------------------------------------------------- workloads
-class PodTemplateMeta(View):
+class PodTemplateMeta(View, frozen=True):
     labels: dict[str, str] = _F(default_factory=dict)
     annotations: dict[str, str] = _F(default_factory=dict)
 
 
-class PodTemplate(View):
+class PodTemplate(View, frozen=True):
     metadata: PodTemplateMeta = _F(default_factory=PodTemplateMeta)
     spec: PodSpec = _F(default_factory=PodSpec)
 
 
-class WorkloadSpec(View):
+class WorkloadSpec(View, frozen=True):
     replicas: int | None = None
     selector: LabelSelector | None = None
     template: PodTemplate = _F(default_factory=PodTemplate)
 
 
-class WorkloadStatus(View):
+class WorkloadStatus(View, frozen=True):
     observed_generation: int = 0
     replicas: int = 0
     ready_replicas: int = 0
@@ -352,7 +352,7 @@ class WorkloadStatus(View):
     conditions: list[Condition] = _F(default_factory=list)
 
 
-class Workload(Object):
+class Workload(Object, frozen=True):
     """Deployment, DaemonSet, StatefulSet and ReplicaSet share this view."""
 
     spec: WorkloadSpec = _F(default_factory=WorkloadSpec)
@@ -360,24 +360,24 @@ class Workload(Object):
 
 
 # --------------------------------------------------------------------------- events, config
-class EventSource(View):
+class EventSource(View, frozen=True):
     component: str = ""
     host: str = ""
 
 
-class EventSeries(View):
+class EventSeries(View, frozen=True):
     count: int = 0
     last_observed_time: str | None = None
 
 
-class InvolvedObject(View):
+class InvolvedObject(View, frozen=True):
     kind: str = ""
     namespace: str = ""
     name: str = ""
     uid: str = ""
 
 
-class Event(Object):
+class Event(Object, frozen=True):
     """core/v1 Event and events.k8s.io/v1 Event (regarding/note) in one view."""
 
     involved_object: InvolvedObject | None = None
@@ -395,40 +395,40 @@ class Event(Object):
     reporting_controller: str = ""
 
 
-class ConfigMap(Object):
+class ConfigMap(Object, frozen=True):
     data: dict[str, str] = _F(default_factory=dict)
 
 
-class Secret(Object):
+class Secret(Object, frozen=True):
     """Metadata and type only. There is deliberately no `data` field: it is never decoded."""
 
     type: str = ""
 
 
-class LeaseSpec(View):
+class LeaseSpec(View, frozen=True):
     holder_identity: str = ""
     lease_duration_seconds: int = 0
     acquire_time: str | None = None
     renew_time: str | None = None
 
 
-class Lease(Object):
+class Lease(Object, frozen=True):
     spec: LeaseSpec = _F(default_factory=LeaseSpec)
 
 
 # --------------------------------------------------------------------------- policies
-class NetworkPolicySpec(View):
+class NetworkPolicySpec(View, frozen=True):
     pod_selector: LabelSelector = _F(default_factory=LabelSelector)
     policy_types: list[str] = _F(default_factory=list)
     ingress: list[dict[str, Any]] | None = None
     egress: list[dict[str, Any]] | None = None
 
 
-class NetworkPolicy(Object):
+class NetworkPolicy(Object, frozen=True):
     spec: NetworkPolicySpec = _F(default_factory=NetworkPolicySpec)
 
 
-class CiliumPolicySpec(View):
+class CiliumPolicySpec(View, frozen=True):
     endpoint_selector: LabelSelector | None = None
     node_selector: LabelSelector | None = None
     ingress: list[dict[str, Any]] | None = None
@@ -438,7 +438,7 @@ class CiliumPolicySpec(View):
     enable_default_deny: dict[str, bool] | None = None
 
 
-class CiliumNetworkPolicy(Object):
+class CiliumNetworkPolicy(Object, frozen=True):
     """CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy."""
 
     spec: CiliumPolicySpec | None = None
@@ -446,27 +446,27 @@ class CiliumNetworkPolicy(Object):
 
 
 # --------------------------------------------------------------------------- admission, aggregation
-class ServiceReference(View):
+class ServiceReference(View, frozen=True):
     namespace: str = ""
     name: str = ""
     port: int | None = None
     path: str = ""
 
 
-class WebhookClientConfig(View):
+class WebhookClientConfig(View, frozen=True):
     service: ServiceReference | None = None
     url: str = ""
     ca_bundle: str = ""
 
 
-class WebhookRule(View):
+class WebhookRule(View, frozen=True):
     api_groups: list[str] = _F(default_factory=list)
     api_versions: list[str] = _F(default_factory=list)
     resources: list[str] = _F(default_factory=list)
     operations: list[str] = _F(default_factory=list)
 
 
-class Webhook(View):
+class Webhook(View, frozen=True):
     name: str = ""
     client_config: WebhookClientConfig = _F(default_factory=WebhookClientConfig)
     failure_policy: str = "Fail"
@@ -476,42 +476,42 @@ class Webhook(View):
     timeout_seconds: int | None = None
 
 
-class WebhookConfiguration(Object):
+class WebhookConfiguration(Object, frozen=True):
     """ValidatingWebhookConfiguration and MutatingWebhookConfiguration."""
 
     webhooks: list[Webhook] = _F(default_factory=list)
 
 
-class APIServiceSpec(View):
+class APIServiceSpec(View, frozen=True):
     service: ServiceReference | None = None
     group: str = ""
     version: str = ""
 
 
-class Conditioned(View):
+class Conditioned(View, frozen=True):
     conditions: list[Condition] = _F(default_factory=list)
     observed_generation: int = 0
 
 
-class APIService(Object):
+class APIService(Object, frozen=True):
     spec: APIServiceSpec = _F(default_factory=APIServiceSpec)
     status: Conditioned = _F(default_factory=Conditioned)
 
 
 # --------------------------------------------------------------------------- cert-manager
-class IssuerRef(View):
+class IssuerRef(View, frozen=True):
     name: str = ""
     kind: str = "Issuer"
     group: str = ""
 
 
-class CertificateSpec(View):
+class CertificateSpec(View, frozen=True):
     secret_name: str = ""
     issuer_ref: IssuerRef = _F(default_factory=IssuerRef)
     dns_names: list[str] = _F(default_factory=list)
 
 
-class CertificateStatus(View):
+class CertificateStatus(View, frozen=True):
     conditions: list[Condition] = _F(default_factory=list)
     failed_issuance_attempts: int = 0
     last_failure_time: str | None = None
@@ -519,36 +519,36 @@ class CertificateStatus(View):
     renewal_time: str | None = None
 
 
-class Certificate(Object):
+class Certificate(Object, frozen=True):
     spec: CertificateSpec = _F(default_factory=CertificateSpec)
     status: CertificateStatus = _F(default_factory=CertificateStatus)
 
 
-class CertificateRequestSpec(View):
+class CertificateRequestSpec(View, frozen=True):
     issuer_ref: IssuerRef = _F(default_factory=IssuerRef)
 
 
-class CertificateRequestStatus(View):
+class CertificateRequestStatus(View, frozen=True):
     conditions: list[Condition] = _F(default_factory=list)
     failure_time: str | None = None
 
 
-class CertificateRequest(Object):
+class CertificateRequest(Object, frozen=True):
     spec: CertificateRequestSpec = _F(default_factory=CertificateRequestSpec)
     status: CertificateRequestStatus = _F(default_factory=CertificateRequestStatus)
 
 
-class IssuerCA(View):
+class IssuerCA(View, frozen=True):
     secret_name: str = ""
 
 
-class IssuerSpec(View):
+class IssuerSpec(View, frozen=True):
     ca: IssuerCA | None = None
     self_signed: dict[str, Any] | None = None
     acme: dict[str, Any] | None = None
 
 
-class Issuer(Object):
+class Issuer(Object, frozen=True):
     """Issuer and ClusterIssuer."""
 
     spec: IssuerSpec = _F(default_factory=IssuerSpec)
@@ -556,19 +556,19 @@ class Issuer(Object):
 
 
 # --------------------------------------------------------------------------- Flux
-class CrossRef(View):
+class CrossRef(View, frozen=True):
     kind: str = ""
     name: str = ""
     namespace: str = ""
     api_version: str = ""
 
 
-class DependsOn(View):
+class DependsOn(View, frozen=True):
     name: str = ""
     namespace: str = ""
 
 
-class FluxStatus(View):
+class FluxStatus(View, frozen=True):
     conditions: list[Condition] = _F(default_factory=list)
     observed_generation: int = 0
     last_applied_revision: str = ""
@@ -576,7 +576,7 @@ class FluxStatus(View):
     last_handled_reconcile_at: str = ""
 
 
-class KustomizationSpec(View):
+class KustomizationSpec(View, frozen=True):
     interval: str = ""
     retry_interval: str = ""
     timeout: str = ""
@@ -589,22 +589,22 @@ class KustomizationSpec(View):
     wait: bool = False
 
 
-class Kustomization(Object):
+class Kustomization(Object, frozen=True):
     spec: KustomizationSpec = _F(default_factory=KustomizationSpec)
     status: FluxStatus = _F(default_factory=FluxStatus)
 
 
-class HelmChartTemplateSpec(View):
+class HelmChartTemplateSpec(View, frozen=True):
     chart: str = ""
     version: str = ""
     source_ref: CrossRef | None = None
 
 
-class HelmChartTemplate(View):
+class HelmChartTemplate(View, frozen=True):
     spec: HelmChartTemplateSpec = _F(default_factory=HelmChartTemplateSpec)
 
 
-class HelmReleaseSpec(View):
+class HelmReleaseSpec(View, frozen=True):
     interval: str = ""
     timeout: str = ""
     release_name: str = ""
@@ -616,7 +616,7 @@ class HelmReleaseSpec(View):
     suspend: bool = False
 
 
-class HelmReleaseHistory(View):
+class HelmReleaseHistory(View, frozen=True):
     name: str = ""
     namespace: str = ""
     version: int = 0
@@ -627,7 +627,7 @@ class HelmReleaseHistory(View):
     last_deployed: str | None = None
 
 
-class HelmReleaseStatus(FluxStatus):
+class HelmReleaseStatus(FluxStatus, frozen=True):
     history: list[HelmReleaseHistory] = _F(default_factory=list)
     storage_namespace: str = ""
     last_attempted_release_action: str = ""
@@ -636,19 +636,19 @@ class HelmReleaseStatus(FluxStatus):
     failures: int = 0
 
 
-class HelmRelease(Object):
+class HelmRelease(Object, frozen=True):
     spec: HelmReleaseSpec = _F(default_factory=HelmReleaseSpec)
     status: HelmReleaseStatus = _F(default_factory=HelmReleaseStatus)
 
 
-class SourceSpec(View):
+class SourceSpec(View, frozen=True):
     url: str = ""
     interval: str = ""
     secret_ref: NameRef | None = None
     suspend: bool = False
 
 
-class Source(Object):
+class Source(Object, frozen=True):
     """GitRepository, OCIRepository, HelmRepository, HelmChart and Bucket."""
 
     spec: SourceSpec = _F(default_factory=SourceSpec)
@@ -656,30 +656,30 @@ class Source(Object):
 
 
 # --------------------------------------------------------------------------- Argo CD
-class AppSource(View):
+class AppSource(View, frozen=True):
     repo_url: str = _F(default="", name="repoURL")
     path: str = ""
     chart: str = ""
     target_revision: str = ""
 
 
-class AppDestination(View):
+class AppDestination(View, frozen=True):
     server: str = ""
     name: str = ""
     namespace: str = ""
 
 
-class RetryPolicy(View):
+class RetryPolicy(View, frozen=True):
     limit: int | None = None
 
 
-class SyncPolicy(View):
+class SyncPolicy(View, frozen=True):
     automated: dict[str, Any] | None = None
     retry: RetryPolicy | None = None
     sync_options: list[str] = _F(default_factory=list)
 
 
-class AppSpec(View):
+class AppSpec(View, frozen=True):
     project: str = ""
     source: AppSource | None = None
     sources: list[AppSource] = _F(default_factory=list)
@@ -687,18 +687,18 @@ class AppSpec(View):
     sync_policy: SyncPolicy | None = None
 
 
-class SyncStatus(View):
+class SyncStatus(View, frozen=True):
     status: str = ""
     revision: str = ""
 
 
-class HealthStatus(View):
+class HealthStatus(View, frozen=True):
     status: str = ""
     message: str = ""
     last_transition_time: str | None = None
 
 
-class ResourceResult(View):
+class ResourceResult(View, frozen=True):
     group: str = ""
     kind: str = ""
     namespace: str = ""
@@ -709,20 +709,20 @@ class ResourceResult(View):
     sync_phase: str = ""
 
 
-class SyncResult(View):
+class SyncResult(View, frozen=True):
     revision: str = ""
     resources: list[ResourceResult] = _F(default_factory=list)
 
 
-class OperationSync(View):
+class OperationSync(View, frozen=True):
     revision: str = ""
 
 
-class Operation(View):
+class Operation(View, frozen=True):
     sync: OperationSync | None = None
 
 
-class OperationState(View):
+class OperationState(View, frozen=True):
     operation: Operation | None = None
     phase: str = ""
     message: str = ""
@@ -732,13 +732,13 @@ class OperationState(View):
     sync_result: SyncResult | None = None
 
 
-class AppCondition(View):
+class AppCondition(View, frozen=True):
     type: str = ""
     message: str = ""
     last_transition_time: str | None = None
 
 
-class ResourceStatus(View):
+class ResourceStatus(View, frozen=True):
     group: str = ""
     kind: str = ""
     namespace: str = ""
@@ -747,7 +747,7 @@ class ResourceStatus(View):
     health: HealthStatus | None = None
 
 
-class AppStatus(View):
+class AppStatus(View, frozen=True):
     sync: SyncStatus = _F(default_factory=SyncStatus)
     health: HealthStatus = _F(default_factory=HealthStatus)
     operation_state: OperationState | None = None
@@ -756,7 +756,7 @@ class AppStatus(View):
     reconciled_at: str | None = None
 
 
-class Application(Object):
+class Application(Object, frozen=True):
     spec: AppSpec = _F(default_factory=AppSpec)
     status: AppStatus = _F(default_factory=AppStatus)
 

@@ -10,8 +10,17 @@ from firstdomino.diagnose.finding import STATE_PROGRESSING, CascadeNode, Diagnos
 from firstdomino.model.timeutil import format_duration, format_time
 
 WIDTH = 100
-_COLOURS = {"stuck": "\x1b[1;31m", "converging": "\x1b[1;33m", "healthy": "\x1b[1;32m", "dim": "\x1b[2m",
-            "bold": "\x1b[1m", "critical": "\x1b[31m", "high": "\x1b[31m", "medium": "\x1b[33m", "low": "\x1b[36m"}
+_COLOURS = {
+    "stuck": "\x1b[1;31m",
+    "converging": "\x1b[1;33m",
+    "healthy": "\x1b[1;32m",
+    "dim": "\x1b[2m",
+    "bold": "\x1b[1m",
+    "critical": "\x1b[31m",
+    "high": "\x1b[31m",
+    "medium": "\x1b[33m",
+    "low": "\x1b[36m",
+}
 _RESET = "\x1b[0m"
 
 
@@ -20,18 +29,31 @@ def render_text(d: Diagnosis, colour: bool = False, width: int = WIDTH) -> str:
         return f"{_COLOURS[style]}{text}{_RESET}" if colour and style in _COLOURS else text
 
     out: list[str] = []
-    verdict_line = {"healthy": "HEALTHY: no symptom found",
-                    "converging": "CONVERGING: still coming up, nothing is stuck yet",
-                    "stuck": "STUCK: something will not heal by itself"}[d.verdict]
+    verdict_line = {
+        "healthy": "HEALTHY: no symptom found",
+        "converging": "CONVERGING: still coming up, nothing is stuck yet",
+        "stuck": "STUCK: something will not heal by itself",
+    }[d.verdict]
     out.append(c(verdict_line, d.verdict))
-    out.append(c(f"captured {format_time(d.captured_at)}" + (f" · context {d.context}" if d.context else "")
-                 + f" · {len(d.findings)} finding(s), {len(d.root_causes)} root cause(s)", "dim"))
+    out.append(
+        c(
+            f"captured {format_time(d.captured_at)}"
+            + (f" · context {d.context}" if d.context else "")
+            + f" · {len(d.findings)} finding(s), {len(d.root_causes)} root cause(s)",
+            "dim",
+        )
+    )
     roots = {f.key for f in d.root_causes}
     for number, node in enumerate((n for n in d.cascade if n.finding.key in roots), start=1):
         out.append("")
         out.extend(_root(d, node, number, c, width))
-    progressing = [f for f in d.findings if f.key not in roots and d.state(f) == STATE_PROGRESSING
-                   and not any(f.key in d.explains.get(r, ()) for r in roots)]
+    progressing = [
+        f
+        for f in d.findings
+        if f.key not in roots
+        and d.state(f) == STATE_PROGRESSING
+        and not any(f.key in d.explains.get(r, ()) for r in roots)
+    ]
     if progressing:
         out.append("")
         out.append(c("Still coming up (within their budgets):", "bold"))
@@ -102,5 +124,11 @@ def _tree(children: tuple[CascadeNode, ...], indent: str, width: int, budget: li
 
 
 def _wrap(text: str, width: int, indent: str, first: str | None = None) -> list[str]:
-    return textwrap.wrap(text, width=width, initial_indent=first if first is not None else indent,
-                         subsequent_indent=indent, break_long_words=True, break_on_hyphens=False) or [indent]
+    return textwrap.wrap(
+        text,
+        width=width,
+        initial_indent=first if first is not None else indent,
+        subsequent_indent=indent,
+        break_long_words=True,
+        break_on_hyphens=False,
+    ) or [indent]

@@ -11,6 +11,7 @@ import gc
 import json
 import os
 import re
+from itertools import pairwise
 from pathlib import Path
 
 from firstdomino.errors import InputError
@@ -90,11 +91,10 @@ def _single_top_dir(tree: Path) -> Path:
 
 def _finish(builder: SnapshotBuilder, root: Path) -> Snapshot:
     if builder.object_count == 0:
-        where = "; ".join(
-            f"{p.path}{':' + str(p.line) if p.line else ''}: {p.message}" for p in builder.problems[:5]
-        )
+        where = "; ".join(f"{p.path}{':' + str(p.line) if p.line else ''}: {p.message}" for p in builder.problems[:5])
         raise InputError(
-            f"{root}: no Kubernetes objects could be read" + (f" ({where})" if where else "")
+            f"{root}: no Kubernetes objects could be read"
+            + (f" ({where})" if where else "")
             + ". Give a snapshot directory (see `firstdomino diagnose --help`), a cluster-info dump or a .tar.gz."
         )
     return builder.build()
@@ -149,9 +149,7 @@ def _load_tree(base: Path, builder: SnapshotBuilder, display_root: str) -> None:
 def _detect_layout(base: Path) -> str:
     if (base / "meta.json").is_file() or (base / "logs").is_dir():
         return "snapshot"
-    if (base / "nodes.json").is_file() and any(
-        (d / "pods.json").is_file() for d in base.iterdir() if d.is_dir()
-    ):
+    if (base / "nodes.json").is_file() and any((d / "pods.json").is_file() for d in base.iterdir() if d.is_dir()):
         return "cluster-info"
     return "snapshot"
 
@@ -159,9 +157,19 @@ def _detect_layout(base: Path) -> str:
 def _declare_cluster_info(builder: SnapshotBuilder) -> None:
     builder.declared_kinds.update(set(_CLUSTER_INFO_FILES.values()))
     builder.note("input is a `kubectl cluster-info dump`: only nodes, events, services, workloads and pods")
-    for kind in ("EndpointSlice", "ConfigMap", "NetworkPolicy", "ValidatingWebhookConfiguration",
-                 "MutatingWebhookConfiguration", "Lease", "Kustomization", "HelmRelease", "Application",
-                 "Certificate", "StatefulSet"):
+    for kind in (
+        "EndpointSlice",
+        "ConfigMap",
+        "NetworkPolicy",
+        "ValidatingWebhookConfiguration",
+        "MutatingWebhookConfiguration",
+        "Lease",
+        "Kustomization",
+        "HelmRelease",
+        "Application",
+        "Certificate",
+        "StatefulSet",
+    ):
         if kind not in builder.kinds_present():
             builder.not_checked(kind, "not part of a `kubectl cluster-info dump`")
 
@@ -270,7 +278,7 @@ def _read_cluster_info_log(path: Path, rel: str, builder: SnapshotBuilder) -> No
     if text is None:
         return
     marks = list(_LOG_MARK.finditer(text))
-    for start, end in zip(marks, marks[1:], strict=False):
+    for start, end in pairwise(marks):
         if start.group(1) == "START" and end.group(1) == "END" and start.group(2) == end.group(2):
             body = text[start.end() : end.start()].strip("\n")
             builder.add_log(start.group(3), start.group(4), start.group(2), False, body)

@@ -65,10 +65,15 @@ def check(ctx: Context) -> Iterator[Finding]:
     requires.append(ObjectRef("DaemonSet", "kube-system", "kube-proxy"))
     since = earliest(*(not_ready_since(p) for p in victims))
     yield ctx.finding(
-        RULE, ctx.kubernetes_api,
+        RULE,
+        ctx.kubernetes_api,
         f"{len(victims)} pod(s) time out connecting to the `kubernetes` Service ({', '.join(sorted(ips))}:443)",
-        evidence=evidence, requires=requires, affected=[ref_of(p, "Pod") for p in victims],
-        since=since, budget=CNI_AGENT_BUDGET, self_healing=None,
+        evidence=evidence,
+        requires=requires,
+        affected=[ref_of(p, "Pod") for p in victims],
+        since=since,
+        budget=CNI_AGENT_BUDGET,
+        self_healing=None,
     )
 
 
@@ -81,8 +86,10 @@ RULE = Rule(
     check=check,
     module=__name__,
     fix="Check what translates the `kubernetes` Service VIP (kube-proxy, or Cilium kube-proxy replacement with "
-        "k8sServiceHost/k8sServicePort; Talos: localhost:7445). Verify from a pod: `kubectl run -it --rm t "
-        "--image=curlimages/curl --restart=Never -- curl -sk https://10.96.0.1/version`.",
-    docs=("https://docs.cilium.io/en/stable/network/kubernetes/kubeproxy-free/",
-          "https://github.com/siderolabs/talos/discussions/12732"),
+    "k8sServiceHost/k8sServicePort; Talos: localhost:7445). Verify from a pod: `kubectl run -it --rm t "
+    "--image=curlimages/curl --restart=Never -- curl -sk https://10.96.0.1/version`.",
+    docs=(
+        "https://docs.cilium.io/en/stable/network/kubernetes/kubeproxy-free/",
+        "https://github.com/siderolabs/talos/discussions/12732",
+    ),
 )

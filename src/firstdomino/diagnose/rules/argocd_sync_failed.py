@@ -76,9 +76,14 @@ def check(ctx: Context) -> Iterator[Finding]:
         texts = [(str(ref), "status.operationState.message", op.message)]
         if op.sync_result is not None:
             for i, res in enumerate(op.sync_result.resources):
-                if res.status in ("SyncFailed", "Failed") or res.message and res.status != "Synced":
-                    texts.append((str(ref), f"status.operationState.syncResult.resources[{i}]",
-                                  f"{res.kind}/{res.namespace}/{res.name}: {res.message}"))
+                if res.status in ("SyncFailed", "Failed") or (res.message and res.status != "Synced"):
+                    texts.append(
+                        (
+                            str(ref),
+                            f"status.operationState.syncResult.resources[{i}]",
+                            f"{res.kind}/{res.namespace}/{res.name}: {res.message}",
+                        )
+                    )
         signals = ctx.signals(texts)
         requires = ctx.suspects(signals, app.spec.destination.namespace)
         automated = app.spec.sync_policy is not None and app.spec.sync_policy.automated is not None
@@ -86,11 +91,22 @@ def check(ctx: Context) -> Iterator[Finding]:
         limit = DEFAULT_AUTOSYNC_RETRIES if limit is None else limit
         revision = op.operation.sync.revision if op.operation and op.operation.sync else ""
         same_revision = not revision or revision == app.status.sync.revision
-        gave_up = automated and same_revision and (op.retry_count >= limit >= 0 or (
-            finished is not None and ctx.now - finished > ARGOCD_AUTOSYNC_RETRY_WINDOW))
-        evidence = [Evidence(str(ref), "status.operationState",
-                             f"phase {op.phase}, retryCount {op.retry_count}, finished {op.finished_at or '?'}: "
-                             f"{short(op.message, 220)}")]
+        gave_up = (
+            automated
+            and same_revision
+            and (
+                op.retry_count >= limit >= 0
+                or (finished is not None and ctx.now - finished > ARGOCD_AUTOSYNC_RETRY_WINDOW)
+            )
+        )
+        evidence = [
+            Evidence(
+                str(ref),
+                "status.operationState",
+                f"phase {op.phase}, retryCount {op.retry_count}, finished {op.finished_at or '?'}: "
+                f"{short(op.message, 220)}",
+            )
+        ]
         for signal, ev in signals[:5]:
             evidence.append(ev)
             meaning = sig.errno_meaning(signal.kind)
@@ -98,19 +114,32 @@ def check(ctx: Context) -> Iterator[Finding]:
                 state = _recovered(ctx, target, finished)
                 if meaning or state:
                     evidence.append(Evidence(str(target), "", "; ".join(x for x in (meaning, state) if x)))
-        missing = [r for r in app.status.resources if r.status == "OutOfSync" and r.health is not None
-                   and r.health.status == "Missing"]
+        missing = [
+            r
+            for r in app.status.resources
+            if r.status == "OutOfSync" and r.health is not None and r.health.status == "Missing"
+        ]
         if missing:
-            evidence.append(Evidence(str(ref), "status.resources", "missing: " + ", ".join(
-                f"{r.kind}/{r.name}" for r in missing[:6])))
-        kind = ("automated sync gave up on this revision (Argo CD does not retry a failed revision)" if gave_up
-                else "the last sync failed")
+            evidence.append(
+                Evidence(
+                    str(ref), "status.resources", "missing: " + ", ".join(f"{r.kind}/{r.name}" for r in missing[:6])
+                )
+            )
+        kind = (
+            "automated sync gave up on this revision (Argo CD does not retry a failed revision)"
+            if gave_up
+            else "the last sync failed"
+        )
         yield ctx.finding(
-            RULE, ref, f"Application {ref.namespace}/{ref.name}: {kind}; {app.status.sync.status or 'Unknown'}/"
-                       f"{app.status.health.status or 'Unknown'} since {op.finished_at or '?'}",
-            evidence=evidence, requires=requires,
+            RULE,
+            ref,
+            f"Application {ref.namespace}/{ref.name}: {kind}; {app.status.sync.status or 'Unknown'}/"
+            f"{app.status.health.status or 'Unknown'} since {op.finished_at or '?'}",
+            evidence=evidence,
+            requires=requires,
             explains_refs=[ObjectRef(r.kind, r.namespace or app.spec.destination.namespace, r.name) for r in missing],
-            since=finished, self_healing=False if gave_up or not automated else None,
+            since=finished,
+            self_healing=False if gave_up or not automated else None,
             budget=ARGOCD_AUTOSYNC_RETRY_WINDOW,
             severity=Severity.HIGH,
         )
@@ -125,9 +154,11 @@ RULE = Rule(
     check=check,
     module=__name__,
     fix="Re-trigger the sync (`argocd app sync NAME`, or `argocd app get NAME --hard-refresh`) once what the error "
-        "names is healthy, and add `syncPolicy.retry: {limit: -1, backoff: {duration: 10s, factor: 2, maxDuration: "
-        "5m}}`; for app-of-apps sync waves, restore the argoproj.io/Application health check in argocd-cm.",
-    docs=("https://argo-cd.readthedocs.io/en/stable/user-guide/auto_sync/",
-          "https://argo-cd.readthedocs.io/en/stable/operator-manual/health/#argocd-app",
-          "https://github.com/argoproj/argo-cd/issues/4101"),
+    "names is healthy, and add `syncPolicy.retry: {limit: -1, backoff: {duration: 10s, factor: 2, maxDuration: "
+    "5m}}`; for app-of-apps sync waves, restore the argoproj.io/Application health check in argocd-cm.",
+    docs=(
+        "https://argo-cd.readthedocs.io/en/stable/user-guide/auto_sync/",
+        "https://argo-cd.readthedocs.io/en/stable/operator-manual/health/#argocd-app",
+        "https://github.com/argoproj/argo-cd/issues/4101",
+    ),
 )

@@ -41,12 +41,12 @@ def check(ctx: Context) -> Iterator[Finding]:
     hits: dict[int, list[tuple[ObjectRef, Evidence, list[ObjectRef]]]] = {}
     for pod in ctx.snapshot.pods():
         chained = []
-        for ref, evidence in missing_refs(ctx, pod):
+        for ref, why in missing_refs(ctx, pod):
             if ref.kind != "Secret":
                 continue
             producers = producers_of(ctx, ref, pod)
             if producers:
-                chained.append((ref, evidence, producers))
+                chained.append((ref, why, producers))
         if chained:
             hits[id(pod)] = chained
     pods = [p for p in ctx.snapshot.pods() if id(p) in hits]
@@ -54,14 +54,18 @@ def check(ctx: Context) -> Iterator[Finding]:
         chain = hits[id(members[0])]
         secrets = sorted({str(r) for r, _, _ in chain})
         producers = sorted({p for _, _, ps in chain for p in ps})
-        evidence = [e for _, e, _ in chain][:4]
+        evidence: list[Evidence] = [e for _, e, _ in chain][:4]
         evidence += [Evidence(str(p), "", f"expected to create {', '.join(secrets)}") for p in producers]
         yield ctx.finding(
-            RULE, owner,
+            RULE,
+            owner,
             f"{len(members)} pod(s) of {owner} wait for {', '.join(secrets)}, which "
             f"{', '.join(map(str, producers))} has not produced",
-            evidence=evidence, requires=producers, affected=[ref_of(p, "Pod") for p in members],
-            since=earliest(*(not_ready_since(p) for p in members)), budget=MISSING_CONFIG_BUDGET,
+            evidence=evidence,
+            requires=producers,
+            affected=[ref_of(p, "Pod") for p in members],
+            since=earliest(*(not_ready_since(p) for p in members)),
+            budget=MISSING_CONFIG_BUDGET,
             self_healing=None,
         )
 
@@ -75,6 +79,6 @@ RULE = Rule(
     check=check,
     module=__name__,
     fix="Fix the producer named in the evidence (its Issuer, its failed sync); the pod starts by itself once "
-        "the Secret exists. Verify: `kubectl get certificate -A` then `kubectl get pod -w`.",
+    "the Secret exists. Verify: `kubectl get certificate -A` then `kubectl get pod -w`.",
     docs=("https://cert-manager.io/docs/concepts/webhook/", "https://cert-manager.io/docs/usage/certificate/"),
 )

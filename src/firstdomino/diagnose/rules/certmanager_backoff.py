@@ -52,8 +52,14 @@ def check(ctx: Context) -> Iterator[Finding]:
             continue
         ref = ref_of(cert, "Certificate")
         retry_at = failed_at + CERTMANAGER_BACKOFF_BASE * 2 ** min(attempts - 1, MAX_EXPONENT)
-        evidence = [Evidence(str(ref), "status", f"failedIssuanceAttempts {attempts}, lastFailureTime "
-                                                 f"{cert.status.last_failure_time}: next attempt at {format_time(retry_at)}")]
+        evidence = [
+            Evidence(
+                str(ref),
+                "status",
+                f"failedIssuanceAttempts {attempts}, lastFailureTime "
+                f"{cert.status.last_failure_time}: next attempt at {format_time(retry_at)}",
+            )
+        ]
         ready = condition(cert.status.conditions, "Ready")
         if ready is not None:
             evidence.append(Evidence(str(ref), "status.conditions[Ready]", short(f"{ready.reason}: {ready.message}")))
@@ -65,19 +71,27 @@ def check(ctx: Context) -> Iterator[Finding]:
         if isinstance(found, Issuer):
             icond = condition(found.status.conditions, "Ready")
             if icond is not None and icond.status == "True":
-                evidence.append(Evidence(str(issuer), "status.conditions[Ready]",
-                                         f"Ready since {icond.last_transition_time}: the cause has recovered, only "
-                                         "the backoff remains"))
+                evidence.append(
+                    Evidence(
+                        str(issuer),
+                        "status.conditions[Ready]",
+                        f"Ready since {icond.last_transition_time}: the cause has recovered, only the backoff remains",
+                    )
+                )
             else:
                 requires.append(issuer)
         waiting = retry_at >= ctx.now
         yield ctx.finding(
-            RULE, ref,
+            RULE,
+            ref,
             f"Certificate {ref.namespace}/{ref.name} failed issuance {attempts} time(s); cert-manager retries at "
             f"{format_time(retry_at)}" + ("" if waiting else " (overdue)"),
-            evidence=evidence, requires=requires,
+            evidence=evidence,
+            requires=requires,
             explains_refs=[ObjectRef("Secret", ref.namespace, cert.spec.secret_name)] if cert.spec.secret_name else [],
-            since=failed_at, self_healing=True if waiting else None, heals_at=retry_at if waiting else None,
+            since=failed_at,
+            self_healing=True if waiting else None,
+            heals_at=retry_at if waiting else None,
         )
 
 
@@ -90,7 +104,9 @@ RULE = Rule(
     check=check,
     module=__name__,
     fix="Wait for the retry at healsAt, or once the issuer is Ready trigger it now: `cmctl renew NAME -n NS` "
-        "(or delete the failed CertificateRequest). Verify: `kubectl get certificate -n NS NAME -w`.",
-    docs=("https://cert-manager.io/docs/reference/api-docs/#cert-manager.io/v1.CertificateStatus",
-          "https://cert-manager.io/docs/reference/cmctl/#renew"),
+    "(or delete the failed CertificateRequest). Verify: `kubectl get certificate -n NS NAME -w`.",
+    docs=(
+        "https://cert-manager.io/docs/reference/api-docs/#cert-manager.io/v1.CertificateStatus",
+        "https://cert-manager.io/docs/reference/cmctl/#renew",
+    ),
 )

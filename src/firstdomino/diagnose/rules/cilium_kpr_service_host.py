@@ -29,7 +29,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from firstdomino.diagnose.common import agent_container, container_env, created, find_cilium, kpr_enabled, pod_ready
+from firstdomino.diagnose.common import (
+    agent_container,
+    container_env,
+    created,
+    find_cilium,
+    kpr_enabled,
+    pod_ready,
+)
 from firstdomino.diagnose.context import Context
 from firstdomino.diagnose.finding import Evidence, Finding, Severity
 from firstdomino.diagnose.rule import LAYER_CONFIG, Rule
@@ -52,20 +59,30 @@ def check(ctx: Context) -> Iterator[Finding]:
     pods = ctx.index.pods_of_workload(ref)
     failing = [p for p in pods if not pod_ready(p)]
     evidence = [
-        Evidence(str(ref_of(cm, "ConfigMap")), "data.kube-proxy-replacement", cm.data.get("kube-proxy-replacement", "")),
-        Evidence(str(ref), f"spec.template.spec.containers[{agent.name}].env",
-                 "no KUBERNETES_SERVICE_HOST / KUBERNETES_SERVICE_PORT (Helm k8sServiceHost/k8sServicePort unset)"),
+        Evidence(
+            str(ref_of(cm, "ConfigMap")), "data.kube-proxy-replacement", cm.data.get("kube-proxy-replacement", "")
+        ),
+        Evidence(
+            str(ref),
+            f"spec.template.spec.containers[{agent.name}].env",
+            "no KUBERNETES_SERVICE_HOST / KUBERNETES_SERVICE_PORT (Helm k8sServiceHost/k8sServicePort unset)",
+        ),
     ]
     if failing:
         evidence.append(Evidence(str(ref), "status", f"{len(failing)} of {len(pods)} agent pod(s) not Ready"))
     hazard = kube_proxy or not failing
     yield ctx.finding(
-        RULE, ref,
+        RULE,
+        ref,
         "Cilium kube-proxy replacement is on but the agent has no k8sServiceHost/k8sServicePort: it dials the "
         "`kubernetes` Service VIP, which nothing translates before the agent runs"
         + (" (works now only because kube-proxy is present)" if kube_proxy else ""),
-        evidence=evidence, since=created(ds), self_healing=False, hazard=hazard,
-        severity=Severity.MEDIUM if hazard else Severity.CRITICAL, confidence=0.9,
+        evidence=evidence,
+        since=created(ds),
+        self_healing=False,
+        hazard=hazard,
+        severity=Severity.MEDIUM if hazard else Severity.CRITICAL,
+        confidence=0.9,
     )
 
 
@@ -78,7 +95,9 @@ RULE = Rule(
     check=check,
     module=__name__,
     fix="Set Cilium Helm values `k8sServiceHost: localhost` and `k8sServicePort: 7445` (Talos KubePrism; "
-        "elsewhere the API server's address) and re-apply the release; verify with `cilium status --wait`.",
-    docs=("https://docs.cilium.io/en/stable/network/kubernetes/kubeproxy-free/",
-          "https://www.talos.dev/v1.11/kubernetes-guides/configuration/kubeprism/"),
+    "elsewhere the API server's address) and re-apply the release; verify with `cilium status --wait`.",
+    docs=(
+        "https://docs.cilium.io/en/stable/network/kubernetes/kubeproxy-free/",
+        "https://www.talos.dev/v1.11/kubernetes-guides/configuration/kubeprism/",
+    ),
 )

@@ -59,9 +59,15 @@ def check(ctx: Context) -> Iterator[Finding]:
     status = ds.status
     if not bad and (status.desired_number_scheduled == 0 or status.number_ready >= status.desired_number_scheduled):
         return
-    evidence = [Evidence(str(ref), "status", f"numberReady {status.number_ready}/{status.desired_number_scheduled}, "
-                                             f"updated {status.updated_number_scheduled}, unavailable "
-                                             f"{status.number_unavailable}")]
+    evidence = [
+        Evidence(
+            str(ref),
+            "status",
+            f"numberReady {status.number_ready}/{status.desired_number_scheduled}, "
+            f"updated {status.updated_number_scheduled}, unavailable "
+            f"{status.number_unavailable}",
+        )
+    ]
     for pod in bad[:4]:
         evidence.append(Evidence(str(ref_of(pod, "Pod")), "status", _state(pod)))
     signals = ctx.signals(t for pod in bad[:3] for t in ctx.pod_texts(pod))
@@ -72,13 +78,22 @@ def check(ctx: Context) -> Iterator[Finding]:
     requires += ctx.graph.dependencies(ref, "helm-release")
     since = earliest(*(not_ready_since(p) for p in bad)) or created(ds)
     first = next((s.text for s, _ in signals), "")
-    message = f"Cilium agent not Ready on {len(bad) or status.number_unavailable} of " \
-              f"{status.desired_number_scheduled or len(pods)} node(s)"
+    message = (
+        f"Cilium agent not Ready on {len(bad) or status.number_unavailable} of "
+        f"{status.desired_number_scheduled or len(pods)} node(s)"
+    )
     if first:
         message += f"; last error: {short(first, 180)}"
     yield ctx.finding(
-        RULE, ref, message, evidence=evidence, requires=requires,
-        affected=[ref_of(p, "Pod") for p in bad], since=since, budget=CNI_AGENT_BUDGET, self_healing=None,
+        RULE,
+        ref,
+        message,
+        evidence=evidence,
+        requires=requires,
+        affected=[ref_of(p, "Pod") for p in bad],
+        since=since,
+        budget=CNI_AGENT_BUDGET,
+        self_healing=None,
     )
 
 
@@ -91,7 +106,9 @@ RULE = Rule(
     check=check,
     module=__name__,
     fix="Read `kubectl -n kube-system logs ds/cilium -c config` and `-c cilium-agent` and fix what they name; "
-        "verify with `cilium status --wait`.",
-    docs=("https://docs.cilium.io/en/stable/operations/troubleshooting/",
-          "https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium"),
+    "verify with `cilium status --wait`.",
+    docs=(
+        "https://docs.cilium.io/en/stable/operations/troubleshooting/",
+        "https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium",
+    ),
 )

@@ -49,8 +49,10 @@ def _has_kube_proxy(ctx: Context) -> bool:
         labels = ds.spec.template.metadata.labels
         if ds.metadata.name == "kube-proxy" or labels.get("k8s-app") == "kube-proxy":
             return True
-    return any(p.metadata.name.startswith("kube-proxy-") and p.metadata.namespace == "kube-system"
-               for p in ctx.index.pods_by_namespace.get("kube-system", []))
+    return any(
+        p.metadata.name.startswith("kube-proxy-") and p.metadata.namespace == "kube-system"
+        for p in ctx.index.pods_by_namespace.get("kube-system", [])
+    )
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -67,14 +69,23 @@ def check(ctx: Context) -> Iterator[Finding]:
     api = ctx.index.service("default", "kubernetes")
     victims = [ctx.kubernetes_api, ctx.cluster_dns]
     if api is not None:
-        evidence.append(Evidence(str(ctx.kubernetes_api), "spec.clusterIP",
-                                 f"{api.spec.cluster_ip}: no component translates this address"))
+        evidence.append(
+            Evidence(
+                str(ctx.kubernetes_api),
+                "spec.clusterIP",
+                f"{api.spec.cluster_ip}: no component translates this address",
+            )
+        )
     yield ctx.finding(
-        RULE, cm_ref,
+        RULE,
+        cm_ref,
         "nothing implements ClusterIP Services: kube-proxy is absent and Cilium kube-proxy replacement is off, "
         "so pods time out on every Service VIP (10.96.0.1:443, cluster DNS)",
-        evidence=evidence, explains_refs=victims + [ObjectRef("DaemonSet", ds.metadata.namespace, ds.metadata.name)],
-        since=created(cm), self_healing=False, confidence=0.9,
+        evidence=evidence,
+        explains_refs=victims + [ObjectRef("DaemonSet", ds.metadata.namespace, ds.metadata.name)],
+        since=created(cm),
+        self_healing=False,
+        confidence=0.9,
     )
 
 
@@ -87,10 +98,12 @@ RULE = Rule(
     check=check,
     module=__name__,
     fix="Make kube-proxy and Cilium agree: set Cilium Helm values `kubeProxyReplacement: true`, "
-        "`k8sServiceHost: localhost`, `k8sServicePort: 7445` (Talos KubePrism) and roll the agents, or re-enable "
-        "kube-proxy (Talos `cluster.proxy.disabled: false`). Verify: `kubectl -n kube-system exec ds/cilium -- "
-        "cilium-dbg status | grep KubeProxyReplacement`; `kubectl run -it --rm dnstest --image=busybox:1.36 "
-        "--restart=Never -- nslookup kubernetes.default`.",
-    docs=("https://docs.cilium.io/en/stable/network/kubernetes/kubeproxy-free/",
-          "https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium"),
+    "`k8sServiceHost: localhost`, `k8sServicePort: 7445` (Talos KubePrism) and roll the agents, or re-enable "
+    "kube-proxy (Talos `cluster.proxy.disabled: false`). Verify: `kubectl -n kube-system exec ds/cilium -- "
+    "cilium-dbg status | grep KubeProxyReplacement`; `kubectl run -it --rm dnstest --image=busybox:1.36 "
+    "--restart=Never -- nslookup kubernetes.default`.",
+    docs=(
+        "https://docs.cilium.io/en/stable/network/kubernetes/kubeproxy-free/",
+        "https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium",
+    ),
 )

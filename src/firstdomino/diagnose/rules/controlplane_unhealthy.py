@@ -57,7 +57,9 @@ def _component(pod: Pod) -> str:
 
 
 def _restarting(pod: Pod) -> bool:
-    return any(s.restart_count >= 3 and (s.state.waiting is not None or not s.ready) for s in pod.status.container_statuses)
+    return any(
+        s.restart_count >= 3 and (s.state.waiting is not None or not s.ready) for s in pod.status.container_statuses
+    )
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -81,21 +83,35 @@ def check(ctx: Context) -> Iterator[Finding]:
         ref = ref_of(lease, "Lease")
         members = pods[comp]
         signals = ctx.signals(t for p in members[:3] for t in ctx.pod_texts(p))
-        evidence = [Evidence(str(ref), "spec.renewTime", f"{lease.spec.renew_time} by {lease.spec.holder_identity}: not "
-                                                         f"renewed for {format_duration(ctx.now - renewed)} "
-                                                         f"(leaseDurationSeconds {int(duration.total_seconds())})")]
+        evidence = [
+            Evidence(
+                str(ref),
+                "spec.renewTime",
+                f"{lease.spec.renew_time} by {lease.spec.holder_identity}: not "
+                f"renewed for {format_duration(ctx.now - renewed)} "
+                f"(leaseDurationSeconds {int(duration.total_seconds())})",
+            )
+        ]
         for pod in members[:3]:
             state = "Ready" if pod_ready(pod) else "not Ready"
             restarts = max((s.restart_count for s in pod.status.container_statuses), default=0)
             evidence.append(Evidence(str(ref_of(pod, "Pod")), "status", f"{state}, {restarts} restart(s)"))
         evidence += [e for s, e in signals if s.kind in _INTERESTING][:3] + etcd_evidence
         yield ctx.finding(
-            RULE, ref,
+            RULE,
+            ref,
             f"no active {comp}: its leader lease has not been renewed for {format_duration(ctx.now - renewed)}"
-            + ("; no controller runs (EndpointSlices, ReplicaSets, nodes are not reconciled)"
-               if comp == "kube-controller-manager" else "; no new pod is scheduled"),
-            evidence=evidence, affected=[ref_of(p, "Pod") for p in members], since=renewed,
-            budget=CONTROLPLANE_BUDGET, self_healing=None, severity=Severity.CRITICAL,
+            + (
+                "; no controller runs (EndpointSlices, ReplicaSets, nodes are not reconciled)"
+                if comp == "kube-controller-manager"
+                else "; no new pod is scheduled"
+            ),
+            evidence=evidence,
+            affected=[ref_of(p, "Pod") for p in members],
+            since=renewed,
+            budget=CONTROLPLANE_BUDGET,
+            self_healing=None,
+            severity=Severity.CRITICAL,
         )
     for comp, members in pods.items():
         if comp in stale_components:
@@ -108,9 +124,14 @@ def check(ctx: Context) -> Iterator[Finding]:
             evidence = [Evidence(str(ref), "status", "not Ready" if not pod_ready(pod) else "restarting")]
             evidence += [e for s, e in signals if s.kind in _INTERESTING][:3]
             yield ctx.finding(
-                RULE, ref, f"control-plane component {pod.metadata.name} is unhealthy",
-                evidence=evidence, since=earliest(not_ready_since(pod)), budget=CONTROLPLANE_BUDGET,
-                self_healing=None, severity=Severity.MEDIUM,
+                RULE,
+                ref,
+                f"control-plane component {pod.metadata.name} is unhealthy",
+                evidence=evidence,
+                since=earliest(not_ready_since(pod)),
+                budget=CONTROLPLANE_BUDGET,
+                self_healing=None,
+                severity=Severity.MEDIUM,
             )
 
 
@@ -123,8 +144,10 @@ RULE = Rule(
     check=check,
     module=__name__,
     fix="Make etcd fast again (dedicated low-latency disk, no I/O contention, `talosctl etcd defrag` if the DB is "
-        "bloated; check `talosctl -n NODE logs etcd`, `talosctl etcd status`), then confirm the lease is renewed: "
-        "`kubectl -n kube-system get lease kube-controller-manager -o yaml`.",
-    docs=("https://www.talos.dev/v1.11/kubernetes-guides/configuration/kubeprism/",
-          "https://etcd.io/docs/v3.5/faq/#what-does-the-etcd-warning-failed-to-send-out-heartbeat-on-time-mean"),
+    "bloated; check `talosctl -n NODE logs etcd`, `talosctl etcd status`), then confirm the lease is renewed: "
+    "`kubectl -n kube-system get lease kube-controller-manager -o yaml`.",
+    docs=(
+        "https://www.talos.dev/v1.11/kubernetes-guides/configuration/kubeprism/",
+        "https://etcd.io/docs/v3.5/faq/#what-does-the-etcd-warning-failed-to-send-out-heartbeat-on-time-mean",
+    ),
 )

@@ -57,11 +57,15 @@ def check(ctx: Context) -> Iterator[Finding]:
         evidence += [e for _, e in signals[:3]]
         since = earliest(*(not_ready_since(p) for p in pods)) or created(svc)
         yield ctx.finding(
-            RULE, ref,
+            RULE,
+            ref,
             f"cluster DNS {ns}/{name} ({svc.spec.cluster_ip}) has no ready backend: every in-cluster lookup fails"
             + (f"; {len(pods)} CoreDNS pod(s) not Ready" if pods else "; no CoreDNS pod exists"),
-            evidence=evidence, requires=[ref_of(p, "Pod") for p in pods] + ctx.suspects(signals, ns),
-            since=since, budget=SERVICE_BACKENDS_BUDGET, self_healing=None,
+            evidence=evidence,
+            requires=[ref_of(p, "Pod") for p in pods] + ctx.suspects(signals, ns),
+            since=since,
+            budget=SERVICE_BACKENDS_BUDGET,
+            self_healing=None,
         )
         return
 
@@ -75,9 +79,11 @@ RULE = Rule(
     check=check,
     module=__name__,
     fix="Make CoreDNS Ready (follow the cascade: API reachability, CNI, scheduling). Do not add allow-DNS "
-        "NetworkPolicies or disable policy enforcement. Verify: `kubectl -n kube-system get endpointslices "
-        "-l kubernetes.io/service-name=kube-dns`; `kubectl run -it --rm dnstest --image=busybox:1.36 "
-        "--restart=Never -- nslookup kubernetes.default`.",
-    docs=("https://kubernetes.io/docs/tasks/administer-cluster/dns-debugging-resolution/",
-          "https://github.com/cilium/cilium/issues/36967"),
+    "NetworkPolicies or disable policy enforcement. Verify: `kubectl -n kube-system get endpointslices "
+    "-l kubernetes.io/service-name=kube-dns`; `kubectl run -it --rm dnstest --image=busybox:1.36 "
+    "--restart=Never -- nslookup kubernetes.default`.",
+    docs=(
+        "https://kubernetes.io/docs/tasks/administer-cluster/dns-debugging-resolution/",
+        "https://github.com/cilium/cilium/issues/36967",
+    ),
 )

@@ -30,6 +30,7 @@ References:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 from firstdomino.diagnose import signatures as sig
 from firstdomino.diagnose.budgets import FLUX_BUDGET_FLOOR, FLUX_DEFAULT_INTERVAL
@@ -47,7 +48,7 @@ _WAITING = ("DependencyNotReady", "ArtifactFailed", "SourceNotReady")
 _PROGRESSING = ("Progressing", "ProgressingWithRetry", "ReconciliationInProgress")
 
 
-def _interval(obj: Object) -> tuple[object, object]:
+def _interval(obj: Object) -> tuple[timedelta, timedelta]:
     spec = getattr(obj, "spec", None)
     interval = parse_duration(getattr(spec, "interval", "")) or FLUX_DEFAULT_INTERVAL
     retry = parse_duration(getattr(spec, "retry_interval", "")) or interval
@@ -69,23 +70,39 @@ def check(ctx: Context) -> Iterator[Finding]:
             source_missing = "artifact not found" in ready.message.lower() or ready.reason in _WAITING
             since = parse_time(ready.last_transition_time) or created(obj)
             _, retry = _interval(obj)
-            budget = max(FLUX_BUDGET_FLOOR, 2 * retry)  # type: ignore[type-var,operator]
+            budget = max(FLUX_BUDGET_FLOOR, 2 * retry)
             evidence = [Evidence(str(ref), "status.conditions[Ready]", short(text))]
             requires: list[ObjectRef] = []
             if waiting_on or source_missing:
                 requires += ctx.graph.dependencies(ref, "depends-on") + ctx.graph.dependencies(ref, "source")
                 yield ctx.finding(
-                    RULE, ref, f"{kind} {ref.namespace}/{ref.name} waits: {short(ready.message, 160)}",
-                    id="flux/dependency-not-ready", title="Flux object waits for a dependency", symptom=True,
-                    evidence=evidence, requires=requires, since=since, budget=budget, self_healing=None,
+                    RULE,
+                    ref,
+                    f"{kind} {ref.namespace}/{ref.name} waits: {short(ready.message, 160)}",
+                    id="flux/dependency-not-ready",
+                    title="Flux object waits for a dependency",
+                    symptom=True,
+                    evidence=evidence,
+                    requires=requires,
+                    since=since,
+                    budget=budget,
+                    self_healing=None,
                     severity=Severity.MEDIUM,
                 )
                 continue
             if ready.reason in _PROGRESSING or (ready.status == "Unknown" and not signals):
                 yield ctx.finding(
-                    RULE, ref, f"{kind} {ref.namespace}/{ref.name} is reconciling: {short(ready.message, 160)}",
-                    id="flux/progressing", title="Flux object reconciling", symptom=True, evidence=evidence,
-                    since=since, budget=budget, self_healing=None, severity=Severity.LOW,
+                    RULE,
+                    ref,
+                    f"{kind} {ref.namespace}/{ref.name} is reconciling: {short(ready.message, 160)}",
+                    id="flux/progressing",
+                    title="Flux object reconciling",
+                    symptom=True,
+                    evidence=evidence,
+                    since=since,
+                    budget=budget,
+                    self_healing=None,
+                    severity=Severity.LOW,
                 )
                 continue
             if "health check" in ready.message.lower() or ready.reason == "HealthCheckFailed":
@@ -96,17 +113,29 @@ def check(ctx: Context) -> Iterator[Finding]:
                 requires += ctx.graph.dependents(ref, "helm-release")
                 stalled = condition(obj.status.conditions, "Stalled")
                 if stalled is not None and stalled.status == "True":
-                    evidence.append(Evidence(str(ref), "status.conditions[Stalled]",
-                                             short(f"{stalled.reason}: {stalled.message}")))
+                    evidence.append(
+                        Evidence(str(ref), "status.conditions[Stalled]", short(f"{stalled.reason}: {stalled.message}"))
+                    )
                 failures = obj.status.upgrade_failures or obj.status.install_failures or obj.status.failures
                 if failures:
-                    evidence.append(Evidence(str(ref), "status", f"failures: {failures} "
-                                             f"(last action {obj.status.last_attempted_release_action or '?'})"))
+                    evidence.append(
+                        Evidence(
+                            str(ref),
+                            "status",
+                            f"failures: {failures} (last action {obj.status.last_attempted_release_action or '?'})",
+                        )
+                    )
             stalled_cond = condition(obj.status.conditions, "Stalled")
             self_healing = False if stalled_cond is not None and stalled_cond.status == "True" else None
             yield ctx.finding(
-                RULE, ref, f"{kind} {ref.namespace}/{ref.name} failed: {short(text, 200)}",
-                evidence=evidence, requires=requires, since=since, budget=budget, self_healing=self_healing,
+                RULE,
+                ref,
+                f"{kind} {ref.namespace}/{ref.name} failed: {short(text, 200)}",
+                evidence=evidence,
+                requires=requires,
+                since=since,
+                budget=budget,
+                self_healing=self_healing,
             )
 
 
@@ -119,9 +148,11 @@ RULE = Rule(
     check=check,
     module=__name__,
     fix="Fix the object's own error (credentials, URL, build or chart error, the workload its health check waits "
-        "for), then `flux reconcile kustomization NAME --with-source` (or `flux reconcile source git NAME`).",
-    docs=("https://fluxcd.io/flux/components/kustomize/kustomizations/",
-          "https://fluxcd.io/flux/components/helm/helmreleases/",
-          "https://fluxcd.io/flux/cheatsheets/troubleshooting/"),
+    "for), then `flux reconcile kustomization NAME --with-source` (or `flux reconcile source git NAME`).",
+    docs=(
+        "https://fluxcd.io/flux/components/kustomize/kustomizations/",
+        "https://fluxcd.io/flux/components/helm/helmreleases/",
+        "https://fluxcd.io/flux/cheatsheets/troubleshooting/",
+    ),
     symptoms=("flux/dependency-not-ready", "flux/progressing"),
 )

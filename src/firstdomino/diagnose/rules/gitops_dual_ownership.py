@@ -73,30 +73,54 @@ def check(ctx: Context) -> Iterator[Finding]:
             managers = {m.manager for m in obj.metadata.managed_fields}
             if _HELM_CLI in managers and _FLUX in managers:
                 times = {m.manager: m.time for m in obj.metadata.managed_fields}
-                evidence.append(Evidence(str(obj_ref), "metadata.managedFields",
-                                         f"written by `helm` (Helm CLI/helmfile, {times.get(_HELM_CLI)}) and "
-                                         f"`helm-controller` (Flux, {times.get(_FLUX)})"))
+                evidence.append(
+                    Evidence(
+                        str(obj_ref),
+                        "metadata.managedFields",
+                        f"written by `helm` (Helm CLI/helmfile, {times.get(_HELM_CLI)}) and "
+                        f"`helm-controller` (Flux, {times.get(_FLUX)})",
+                    )
+                )
                 victims.append(obj_ref)
         chart = hr.spec.chart.spec.chart if hr.spec.chart is not None else hr.metadata.name
-        others = sorted((name, ns) for key in {release, hr.metadata.name, chart} for name, ns in storage.get(key, ())
-                        if (name, ns) != (release, store_ns))
+        others = sorted(
+            (name, ns)
+            for key in {release, hr.metadata.name, chart}
+            for name, ns in storage.get(key, ())
+            if (name, ns) != (release, store_ns)
+        )
         if others and (release, store_ns) in storage.get(release, set()) | {(release, store_ns)}:
             for name, ns in others:
-                evidence.append(Evidence(f"Secret/{ns}/sh.helm.release.v1.{name}", "metadata.labels",
-                                         f"Helm release `{name}` stored in {ns}; this HelmRelease manages release "
-                                         f"`{release}` stored in {store_ns}"))
+                evidence.append(
+                    Evidence(
+                        f"Secret/{ns}/sh.helm.release.v1.{name}",
+                        "metadata.labels",
+                        f"Helm release `{name}` stored in {ns}; this HelmRelease manages release "
+                        f"`{release}` stored in {store_ns}",
+                    )
+                )
         if not evidence:
             continue
         ready = next((c for c in hr.status.conditions if c.type == "Ready"), None)
         if ready is not None and ready.status != "True":
             evidence.append(Evidence(str(ref), "status.conditions[Ready]", short(f"{ready.reason}: {ready.message}")))
-        first = min((parse_time(m.time) for v in victims if (o := ctx.snapshot.get(v)) is not None
-                     for m in o.metadata.managed_fields if m.manager == _FLUX and parse_time(m.time)), default=None)
+        stamps = [
+            stamp
+            for v in victims
+            if (o := ctx.snapshot.get(v)) is not None
+            for m in o.metadata.managed_fields
+            if m.manager == _FLUX and (stamp := parse_time(m.time)) is not None
+        ]
+        first = min(stamps, default=None)
         yield ctx.finding(
-            RULE, ref,
+            RULE,
+            ref,
             f"HelmRelease {ref.namespace}/{ref.name} and another Helm client (helmfile/helm) both own release "
             f"`{release}`: each upgrade undoes the other",
-            evidence=evidence, explains_refs=victims, since=first or created(hr), self_healing=False,
+            evidence=evidence,
+            explains_refs=victims,
+            since=first or created(hr),
+            self_healing=False,
             confidence=0.9 if victims else 0.7,
         )
 
@@ -110,9 +134,11 @@ RULE = Rule(
     check=check,
     module=__name__,
     fix="Give the release one owner: bootstrap with helmfile only, then let Flux adopt it with the same releaseName, "
-        "targetNamespace, storageNamespace and identical values (or delete the HelmRelease and keep day-2 objects in "
-        "Flux). Set `upgrade.disableTakeOwnership: true` so a second owner fails loudly. Verify: `kubectl get secret "
-        "-A -l owner=helm,name=RELEASE` shows one release; `flux get hr -A`.",
-    docs=("https://fluxcd.io/flux/components/helm/helmreleases/",
-          "https://github.com/fluxcd/helm-controller/issues/1251"),
+    "targetNamespace, storageNamespace and identical values (or delete the HelmRelease and keep day-2 objects in "
+    "Flux). Set `upgrade.disableTakeOwnership: true` so a second owner fails loudly. Verify: `kubectl get secret "
+    "-A -l owner=helm,name=RELEASE` shows one release; `flux get hr -A`.",
+    docs=(
+        "https://fluxcd.io/flux/components/helm/helmreleases/",
+        "https://github.com/fluxcd/helm-controller/issues/1251",
+    ),
 )

@@ -51,8 +51,10 @@ def check(ctx: Context) -> Iterator[Finding]:
         if directions:
             ref = ref_of(obj, "NetworkPolicy")
             yield ctx.finding(
-                RULE, ref, f"NetworkPolicy {ref.namespace}/{ref.name} allows all {' and '.join(directions)} traffic "
-                           f"for every pod in {ref.namespace}",
+                RULE,
+                ref,
+                f"NetworkPolicy {ref.namespace}/{ref.name} allows all {' and '.join(directions)} traffic "
+                f"for every pod in {ref.namespace}",
                 evidence=[Evidence(str(ref), f"spec.{d}", "[{}] with podSelector {}") for d in directions],
                 since=created(obj),
             )
@@ -61,18 +63,27 @@ def check(ctx: Context) -> Iterator[Finding]:
             if not isinstance(cnp, CiliumNetworkPolicy):
                 continue
             for spec in ([cnp.spec] if cnp.spec else []) + list(cnp.specs or []):
-                sel = spec.endpoint_selector
-                if sel is None or sel.match_labels or sel.match_expressions:
+                esel = spec.endpoint_selector
+                if esel is None or esel.match_labels or esel.match_expressions:
                     continue
-                open_dirs = [d for d, rules, key in (("ingress", spec.ingress, "fromEntities"),
-                                                     ("egress", spec.egress, "toEntities"))
-                             if any(isinstance(r, dict) and "all" in (r.get(key) or []) for r in rules or [])]
+                open_dirs = [
+                    d
+                    for d, rules, key in (
+                        ("ingress", spec.ingress, "fromEntities"),
+                        ("egress", spec.egress, "toEntities"),
+                    )
+                    if any(isinstance(r, dict) and "all" in (r.get(key) or []) for r in rules or [])
+                ]
                 if open_dirs:
                     ref = ref_of(cnp, kind)
                     yield ctx.finding(
-                        RULE, ref, f"{kind} {ref.namespace}/{ref.name} allows all {' and '.join(open_dirs)} traffic",
-                        evidence=[Evidence(str(ref), f"spec.{d}", "entities: all with an empty endpointSelector")
-                                  for d in open_dirs],
+                        RULE,
+                        ref,
+                        f"{kind} {ref.namespace}/{ref.name} allows all {' and '.join(open_dirs)} traffic",
+                        evidence=[
+                            Evidence(str(ref), f"spec.{d}", "entities: all with an empty endpointSelector")
+                            for d in open_dirs
+                        ],
                         since=created(cnp),
                     )
                     break
@@ -88,7 +99,9 @@ RULE = Rule(
     module=__name__,
     hazard=True,
     fix="Delete the allow-all policy and fix the real cause; allow specific destinations instead (DNS to kube-dns, "
-        "the kube-apiserver entity, named services).",
-    docs=("https://kubernetes.io/docs/concepts/services-networking/network-policies/#allow-all-ingress-traffic",
-          "https://docs.cilium.io/en/stable/security/policy/intro/"),
+    "the kube-apiserver entity, named services).",
+    docs=(
+        "https://kubernetes.io/docs/concepts/services-networking/network-policies/#allow-all-ingress-traffic",
+        "https://docs.cilium.io/en/stable/security/policy/intro/",
+    ),
 )

@@ -47,8 +47,14 @@ def check(ctx: Context) -> Iterator[Finding]:
         if not pods:
             continue
         policy = ctx.snapshot.get(policy_ref)
-        evidence = [Evidence(str(policy_ref), "spec", f"selects {len(pods)} pod(s) and isolates their egress; no "
-                                                      "policy selecting them allows port 53 to kube-dns")]
+        evidence = [
+            Evidence(
+                str(policy_ref),
+                "spec",
+                f"selects {len(pods)} pod(s) and isolates their egress; no "
+                "policy selecting them allows port 53 to kube-dns",
+            )
+        ]
         victims: list[ObjectRef] = []
         confirmed = False
         for pod in pods:
@@ -63,13 +69,16 @@ def check(ctx: Context) -> Iterator[Finding]:
                     break
         failing = [p for p in pods if not pod_ready(p)]
         yield ctx.finding(
-            RULE, policy_ref,
+            RULE,
+            policy_ref,
             f"{policy_ref.kind} {policy_ref.namespace}/{policy_ref.name} puts {len(pods)} pod(s) in default-deny "
             "egress without allowing DNS" + ("; their lookups time out" if confirmed else ""),
-            evidence=evidence, explains_refs=list(dict.fromkeys(victims)),
+            evidence=evidence,
+            explains_refs=list(dict.fromkeys(victims)),
             affected=[ref_of(p, "Pod") for p in failing],
             since=earliest(created(policy) if policy else None, *(not_ready_since(p) for p in failing)),
-            self_healing=False, hazard=not failing,
+            self_healing=False,
+            hazard=not failing,
             severity=Severity.CRITICAL if confirmed else Severity.HIGH if failing else Severity.MEDIUM,
             confidence=0.9 if confirmed else 0.6,
         )
@@ -84,9 +93,11 @@ RULE = Rule(
     check=check,
     module=__name__,
     fix="Add an egress rule allowing port 53 (UDP and TCP) to the kube-dns pods only (Cilium: toEndpoints "
-        "k8s:io.kubernetes.pod.namespace=kube-system, k8s-app=kube-dns with toPorts 53/ANY and a dns rule; "
-        "NetworkPolicy: namespaceSelector kubernetes.io/metadata.name=kube-system + podSelector k8s-app=kube-dns). "
-        "Never an allow-all policy. Verify: `kubectl exec POD -- nslookup kubernetes.default`.",
-    docs=("https://docs.cilium.io/en/stable/security/policy/intro/",
-          "https://kubernetes.io/docs/concepts/services-networking/network-policies/"),
+    "k8s:io.kubernetes.pod.namespace=kube-system, k8s-app=kube-dns with toPorts 53/ANY and a dns rule; "
+    "NetworkPolicy: namespaceSelector kubernetes.io/metadata.name=kube-system + podSelector k8s-app=kube-dns). "
+    "Never an allow-all policy. Verify: `kubectl exec POD -- nslookup kubernetes.default`.",
+    docs=(
+        "https://docs.cilium.io/en/stable/security/policy/intro/",
+        "https://kubernetes.io/docs/concepts/services-networking/network-policies/",
+    ),
 )

@@ -52,8 +52,11 @@ def check(ctx: Context) -> Iterator[Finding]:
                 evidence.append(Evidence(str(ref), "spec.taints", f"{taint.key}:{taint.effect}"))
         requires: list[ObjectRef] = []
         kinds = {s.kind for s in sig.classify(ready.message)}
-        network = sig.NETWORK_PLUGIN in kinds or "network" in ready.message.lower() or any(
-            t.key == "node.cilium.io/agent-not-ready" for t in node.spec.taints)
+        network = (
+            sig.NETWORK_PLUGIN in kinds
+            or "network" in ready.message.lower()
+            or any(t.key == "node.cilium.io/agent-not-ready" for t in node.spec.taints)
+        )
         if network:
             for pod in ctx.index.pods_by_node.get(node.metadata.name, []):
                 labels = pod.metadata.labels
@@ -63,9 +66,15 @@ def check(ctx: Context) -> Iterator[Finding]:
                 requires.append(ObjectRef("DaemonSet", "kube-system", "cilium"))
         since = parse_time(ready.last_transition_time) or created(node)
         yield ctx.finding(
-            RULE, ref, f"node {node.metadata.name} is NotReady: {short(ready.reason + ' ' + ready.message, 200)}",
-            evidence=evidence, requires=requires, since=since, budget=NODE_NOT_READY_BUDGET,
-            self_healing=None, severity=Severity.CRITICAL if network else Severity.HIGH,
+            RULE,
+            ref,
+            f"node {node.metadata.name} is NotReady: {short(ready.reason + ' ' + ready.message, 200)}",
+            evidence=evidence,
+            requires=requires,
+            since=since,
+            budget=NODE_NOT_READY_BUDGET,
+            self_healing=None,
+            severity=Severity.CRITICAL if network else Severity.HIGH,
         )
 
 
@@ -78,6 +87,6 @@ RULE = Rule(
     check=check,
     module=__name__,
     fix="Fix what the Ready condition names; for NetworkPluginNotReady make the node's CNI agent Ready first. "
-        "Verify: `kubectl get nodes -w`.",
+    "Verify: `kubectl get nodes -w`.",
     docs=("https://kubernetes.io/docs/concepts/architecture/nodes/#condition",),
 )

@@ -47,9 +47,9 @@ def _crashing(pod: Pod) -> list[tuple[int, str, str]]:
     for statuses in (pod.status.init_container_statuses, pod.status.container_statuses):
         for i, st in enumerate(statuses):
             waiting = st.state.waiting
-            if waiting is not None and waiting.reason == "CrashLoopBackOff":
-                out.append((i, group, st.name))
-            elif st.restart_count >= MIN_RESTARTS and not st.ready and st.state.running is None:
+            if (waiting is not None and waiting.reason == "CrashLoopBackOff") or (
+                st.restart_count >= MIN_RESTARTS and not st.ready and st.state.running is None
+            ):
                 out.append((i, group, st.name))
         group = "containerStatuses"
     return out
@@ -64,8 +64,9 @@ def check(ctx: Context) -> Iterator[Finding]:
         since = None
         for pod in members:
             for i, group, name in hits[id(pod)]:
-                st = (pod.status.init_container_statuses if group.startswith("init") else
-                      pod.status.container_statuses)[i]
+                st = (
+                    pod.status.init_container_statuses if group.startswith("init") else pod.status.container_statuses
+                )[i]
                 restarts = max(restarts, st.restart_count)
                 last = st.last_state.terminated
                 text = f"container {name}: restartCount {st.restart_count}"
@@ -83,9 +84,15 @@ def check(ctx: Context) -> Iterator[Finding]:
             message += f"; last error: {short(first_error, 200)}"
         pods_since = [parse_time(p.metadata.creation_timestamp) for p in members]
         yield ctx.finding(
-            RULE, owner, message,
-            evidence=evidence[:10], requires=requires, affected=[ref_of(p, "Pod") for p in members],
-            since=since or earliest(*pods_since), budget=CRASHLOOP_BUDGET, self_healing=None,
+            RULE,
+            owner,
+            message,
+            evidence=evidence[:10],
+            requires=requires,
+            affected=[ref_of(p, "Pod") for p in members],
+            since=since or earliest(*pods_since),
+            budget=CRASHLOOP_BUDGET,
+            self_healing=None,
             severity=Severity.HIGH if all_statuses(members[0]) else Severity.MEDIUM,
         )
 
@@ -99,6 +106,6 @@ RULE = Rule(
     check=check,
     module=__name__,
     fix="Read `kubectl logs --previous` of the crashing container and fix what its last error names; "
-        "when it names another component (API server, DNS, a webhook), fix that first.",
+    "when it names another component (API server, DNS, a webhook), fix that first.",
     docs=("https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#container-restarts",),
 )

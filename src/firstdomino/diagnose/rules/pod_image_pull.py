@@ -36,8 +36,11 @@ from firstdomino.model.kinds import Pod
 from firstdomino.model.snapshot import ref_of
 
 _REASONS = ("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull")
-_PERMANENT = re.compile(r"not found|manifest unknown|unauthorized|denied|invalid reference|InvalidImageName|"
-                        r"repository does not exist|name unknown", re.I)
+_PERMANENT = re.compile(
+    r"not found|manifest unknown|unauthorized|denied|invalid reference|InvalidImageName|"
+    r"repository does not exist|name unknown",
+    re.I,
+)
 
 
 def _pulling(pod: Pod) -> list[tuple[str, str, str]]:
@@ -62,21 +65,30 @@ def check(ctx: Context) -> Iterator[Finding]:
                 messages.append(message)
             for event in ctx.events(ref):
                 if event.reason in ("Failed", "ErrImagePull") and "pull" in event.message.lower():
-                    evidence.append(Evidence(f"Event/{event.metadata.namespace}/{event.metadata.name}",
-                                             "message", short(event.message)))
+                    evidence.append(
+                        Evidence(
+                            f"Event/{event.metadata.namespace}/{event.metadata.name}", "message", short(event.message)
+                        )
+                    )
                     messages.append(event.message)
         permanent = any(_PERMANENT.search(m) for m in messages)
         image = next((c.image for c in members[0].spec.containers if c.image), "")
         signals = ctx.signals(("", "", m) for m in messages)
         requires = [r for pod in members[:3] for r in pod_requires(ctx, pod, signals)]
         since = earliest(*(not_ready_since(p) for p in members))
-        verdict = "the registry says the image does not exist or refuses access" if permanent else \
-            "the pull keeps failing"
+        verdict = (
+            "the registry says the image does not exist or refuses access" if permanent else "the pull keeps failing"
+        )
         yield ctx.finding(
-            RULE, owner,
+            RULE,
+            owner,
             f"{len(members)} pod(s) of {owner} cannot pull {image or 'their image'}: {verdict}",
-            evidence=evidence[:8], requires=requires, affected=[ref_of(p, "Pod") for p in members],
-            since=since, budget=IMAGE_PULL_BUDGET, self_healing=False if permanent else None,
+            evidence=evidence[:8],
+            requires=requires,
+            affected=[ref_of(p, "Pod") for p in members],
+            since=since,
+            budget=IMAGE_PULL_BUDGET,
+            self_healing=False if permanent else None,
         )
 
 
@@ -89,6 +101,6 @@ RULE = Rule(
     check=check,
     module=__name__,
     fix="Correct the image reference (tag, digest, registry) or add the image pull Secret; verify with "
-        "`crane manifest IMAGE`.",
+    "`crane manifest IMAGE`.",
     docs=("https://kubernetes.io/docs/concepts/containers/images/#imagepullbackoff",),
 )

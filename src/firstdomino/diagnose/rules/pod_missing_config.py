@@ -43,10 +43,14 @@ def check(ctx: Context) -> Iterator[Finding]:
         missing = hits[id(members[0])]
         names = ", ".join(sorted({str(r) for r, _ in missing}))
         yield ctx.finding(
-            RULE, owner, f"{len(members)} pod(s) of {owner} need {names}, which does not exist",
+            RULE,
+            owner,
+            f"{len(members)} pod(s) of {owner} need {names}, which does not exist",
             evidence=[ev for _, ev in missing][:6] or [Evidence(str(owner), "", names)],
-            affected=[ref_of(p, "Pod") for p in members], explains_refs=[],
-            since=earliest(*(not_ready_since(p) for p in members)), budget=MISSING_CONFIG_BUDGET,
+            affected=[ref_of(p, "Pod") for p in members],
+            explains_refs=[],
+            since=earliest(*(not_ready_since(p) for p in members)),
+            budget=MISSING_CONFIG_BUDGET,
             self_healing=False,
         )
 
@@ -60,6 +64,6 @@ RULE = Rule(
     check=check,
     module=__name__,
     fix="Create the missing ConfigMap/Secret (add it to the workload's GitOps path) or mark the reference "
-        "optional; then `kubectl get pod -w` shows the container start.",
+    "optional; then `kubectl get pod -w` shows the container start.",
     docs=("https://kubernetes.io/docs/concepts/configuration/configmap/#configmaps-and-pods",),
 )

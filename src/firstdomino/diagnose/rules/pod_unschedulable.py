@@ -33,8 +33,12 @@ from firstdomino.model.ref import ObjectRef
 from firstdomino.model.snapshot import ref_of
 from firstdomino.model.timeutil import parse_time
 
-_BOOTSTRAP_TAINTS = ("node.kubernetes.io/not-ready", "node.cilium.io/agent-not-ready",
-                     "node.kubernetes.io/network-unavailable", "node.cloudprovider.kubernetes.io/uninitialized")
+_BOOTSTRAP_TAINTS = (
+    "node.kubernetes.io/not-ready",
+    "node.cilium.io/agent-not-ready",
+    "node.kubernetes.io/network-unavailable",
+    "node.cloudprovider.kubernetes.io/uninitialized",
+)
 
 
 def check(ctx: Context) -> Iterator[Finding]:
@@ -57,11 +61,18 @@ def check(ctx: Context) -> Iterator[Finding]:
             requires = [ObjectRef("Node", "", n.metadata.name) for n in ctx.snapshot.of("Node")]
         since = earliest(*(parse_time(by_pod[id(p)].last_transition_time) or created(p) for p in members))
         yield ctx.finding(
-            RULE, owner, f"{len(members)} pod(s) of {owner} cannot be scheduled: {short(message, 220)}",
-            evidence=[Evidence(str(ref_of(p, "Pod")), "status.conditions[PodScheduled]", short(by_pod[id(p)].message))
-                      for p in members[:3]],
-            requires=requires, affected=[ref_of(p, "Pod") for p in members],
-            since=since, budget=UNSCHEDULABLE_BUDGET, self_healing=None,
+            RULE,
+            owner,
+            f"{len(members)} pod(s) of {owner} cannot be scheduled: {short(message, 220)}",
+            evidence=[
+                Evidence(str(ref_of(p, "Pod")), "status.conditions[PodScheduled]", short(by_pod[id(p)].message))
+                for p in members[:3]
+            ],
+            requires=requires,
+            affected=[ref_of(p, "Pod") for p in members],
+            since=since,
+            budget=UNSCHEDULABLE_BUDGET,
+            self_healing=None,
         )
 
 
@@ -74,6 +85,6 @@ RULE = Rule(
     check=check,
     module=__name__,
     fix="Lower the requests, add capacity, or fix the taints/affinity the scheduler names; bootstrap taints "
-        "(not-ready, agent-not-ready) clear when the node's CNI is up.",
+    "(not-ready, agent-not-ready) clear when the node's CNI is up.",
     docs=("https://kubernetes.io/docs/concepts/scheduling-eviction/kube-scheduler/",),
 )

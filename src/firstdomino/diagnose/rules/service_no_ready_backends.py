@@ -35,8 +35,15 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from firstdomino.diagnose.budgets import SERVICE_BACKENDS_BUDGET
-from firstdomino.diagnose.common import created, earliest, is_api_service, is_cluster_dns, not_ready_since, \
-    pod_ready, ready_since
+from firstdomino.diagnose.common import (
+    created,
+    earliest,
+    is_api_service,
+    is_cluster_dns,
+    not_ready_since,
+    pod_ready,
+    ready_since,
+)
 from firstdomino.diagnose.context import Context
 from firstdomino.diagnose.finding import Evidence, Finding, Severity
 from firstdomino.diagnose.rule import LAYER_PLATFORM, Rule
@@ -67,9 +74,14 @@ def _explain(ctx: Context, svc: Service, total: int) -> Iterator[Finding]:
     selector = svc.spec.selector or {}
     pods = ctx.index.select_pods(ns, selector)
     slices = ctx.index.slices_by_service.get((ns, svc.metadata.name), [])
-    evidence = [Evidence(str(ref_of(s, "EndpointSlice")), "endpoints",
-                         f"{sum(1 for e in s.endpoints or () if e.conditions.ready)} ready of "
-                         f"{len(s.endpoints or ())}") for s in slices[:2]]
+    evidence = [
+        Evidence(
+            str(ref_of(s, "EndpointSlice")),
+            "endpoints",
+            f"{sum(1 for e in s.endpoints or () if e.conditions.ready)} ready of {len(s.endpoints or ())}",
+        )
+        for s in slices[:2]
+    ]
     if not slices:
         evidence.append(Evidence(str(ref), "", f"0 ready of {total} endpoints"))
     requires: list[ObjectRef] = [ref_of(p, "Pod") for p in pods]
@@ -79,21 +91,33 @@ def _explain(ctx: Context, svc: Service, total: int) -> Iterator[Finding]:
     self_healing: bool | None = None
     if ready_pods:
         # the pods are Ready but no slice says so: the endpoint-slice controller is not running
-        evidence.append(Evidence(str(ref_of(ready_pods[0], "Pod")), "status.conditions[Ready]",
-                                 f"True since {ready_pods[0].status.conditions and ready_since(ready_pods[0])}, "
-                                 f"IP {ready_pods[0].status.pod_ip}, but no EndpointSlice lists it as ready"))
+        evidence.append(
+            Evidence(
+                str(ref_of(ready_pods[0], "Pod")),
+                "status.conditions[Ready]",
+                f"True since {ready_pods[0].status.conditions and ready_since(ready_pods[0])}, "
+                f"IP {ready_pods[0].status.pod_ip}, but no EndpointSlice lists it as ready",
+            )
+        )
         requires.append(CONTROLLER_MANAGER_LEASE)
         since = earliest(*(ready_since(p) for p in ready_pods))
-        message = (f"Service {ns}/{svc.metadata.name} has no ready endpoint although {len(ready_pods)} selected pod(s) "
-                   "are Ready: its EndpointSlices are out of date (is kube-controller-manager running?)")
+        message = (
+            f"Service {ns}/{svc.metadata.name} has no ready endpoint although {len(ready_pods)} selected pod(s) "
+            "are Ready: its EndpointSlices are out of date (is kube-controller-manager running?)"
+        )
     elif pods:
         since = earliest(*(not_ready_since(p) for p in pods))
         message = f"Service {ns}/{svc.metadata.name} has no ready endpoint: its {len(pods)} pod(s) are not Ready"
     else:
-        workloads = [(kind, w) for kind in ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")
-                     for w in ctx.snapshot.of(kind)
-                     if isinstance(w, Workload) and w.metadata.namespace == ns and not w.metadata.owner_references
-                     and matches_map(w.spec.template.metadata.labels, selector)]
+        workloads = [
+            (kind, w)
+            for kind in ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet")
+            for w in ctx.snapshot.of(kind)
+            if isinstance(w, Workload)
+            and w.metadata.namespace == ns
+            and not w.metadata.owner_references
+            and matches_map(w.spec.template.metadata.labels, selector)
+        ]
         if not workloads:
             return  # nothing would ever match: service/selector-matches-nothing reports it
         wref = ref_of(workloads[0][1], workloads[0][0])
@@ -107,13 +131,21 @@ def _explain(ctx: Context, svc: Service, total: int) -> Iterator[Finding]:
             for event in ctx.events(wref, warning_only=False, recent=False):
                 if event.reason == "ScalingReplicaSet":
                     since = ctx.event_time(event) or since
-        message = (f"Service {ns}/{svc.metadata.name} has no ready endpoint: "
-                   + (f"{wref} is scaled to 0" if scaled_to_zero else "its workload has no pods"))
+        message = f"Service {ns}/{svc.metadata.name} has no ready endpoint: " + (
+            f"{wref} is scaled to 0" if scaled_to_zero else "its workload has no pods"
+        )
     for client in clients:
         evidence.append(Evidence(str(client), "", "served by this Service: unavailable while it has no backend"))
     yield ctx.finding(
-        RULE, ref, message, evidence=evidence, requires=requires, explains_refs=clients,
-        since=since or created(svc), budget=SERVICE_BACKENDS_BUDGET, self_healing=self_healing,
+        RULE,
+        ref,
+        message,
+        evidence=evidence,
+        requires=requires,
+        explains_refs=clients,
+        since=since or created(svc),
+        budget=SERVICE_BACKENDS_BUDGET,
+        self_healing=self_healing,
         severity=Severity.CRITICAL if clients else Severity.HIGH,
     )
 
@@ -127,10 +159,12 @@ RULE = Rule(
     check=check,
     module=__name__,
     fix="Make a backend Ready (follow the cascade to why the pods are not). Allow-all NetworkPolicies or "
-        "`enable-policy: never` cannot fix this: EPERM/`no route to host` on a ClusterIP is the socket load "
-        "balancer refusing a Service with no backend. Verify: `kubectl get endpointslices -n NS "
-        "-l kubernetes.io/service-name=NAME`.",
-    docs=("https://docs.cilium.io/en/stable/network/kubernetes/kubeproxy-free/",
-          "https://github.com/cilium/cilium/pull/45185",
-          "https://cert-manager.io/docs/troubleshooting/webhook/"),
+    "`enable-policy: never` cannot fix this: EPERM/`no route to host` on a ClusterIP is the socket load "
+    "balancer refusing a Service with no backend. Verify: `kubectl get endpointslices -n NS "
+    "-l kubernetes.io/service-name=NAME`.",
+    docs=(
+        "https://docs.cilium.io/en/stable/network/kubernetes/kubeproxy-free/",
+        "https://github.com/cilium/cilium/pull/45185",
+        "https://cert-manager.io/docs/troubleshooting/webhook/",
+    ),
 )

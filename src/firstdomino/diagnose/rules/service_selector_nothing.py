@@ -50,25 +50,38 @@ def check(ctx: Context) -> Iterator[Finding]:
         ns, selector = svc.metadata.namespace, svc.spec.selector
         if is_api_service(ns, svc.metadata.name) or ctx.index.select_pods(ns, selector):
             continue
-        templates = [w for kind in _WORKLOADS for w in ctx.snapshot.of(kind)
-                     if isinstance(w, Workload) and w.metadata.namespace == ns]
+        templates = [
+            w
+            for kind in _WORKLOADS
+            for w in ctx.snapshot.of(kind)
+            if isinstance(w, Workload) and w.metadata.namespace == ns
+        ]
         if any(matches_map(w.spec.template.metadata.labels, selector) for w in templates):
             continue
         ref = ref_of(svc, "Service")
         evidence = [Evidence(str(ref), "spec.selector", ", ".join(f"{k}={v}" for k, v in sorted(selector.items())))]
-        closest = max(ctx.index.pods_by_namespace.get(ns, []), default=None,
-                      key=lambda p: _near_miss(p.metadata.labels, selector))
+        closest = max(
+            ctx.index.pods_by_namespace.get(ns, []), default=None, key=lambda p: _near_miss(p.metadata.labels, selector)
+        )
         if closest is not None and _near_miss(closest.metadata.labels, selector) > 0:
-            diff = [f"{k}={closest.metadata.labels.get(k, '<absent>')}" for k, v in sorted(selector.items())
-                    if closest.metadata.labels.get(k) != v]
-            evidence.append(Evidence(str(ref_of(closest, "Pod")), "metadata.labels",
-                                     f"closest pod differs on: {', '.join(diff)}"))
+            diff = [
+                f"{k}={closest.metadata.labels.get(k, '<absent>')}"
+                for k, v in sorted(selector.items())
+                if closest.metadata.labels.get(k) != v
+            ]
+            evidence.append(
+                Evidence(str(ref_of(closest, "Pod")), "metadata.labels", f"closest pod differs on: {', '.join(diff)}")
+            )
         clients = ctx.graph.dependents(ref, "webhook-service") + ctx.graph.dependents(ref, "apiservice-service")
         yield ctx.finding(
-            RULE, ref,
+            RULE,
+            ref,
             f"Service {ns}/{svc.metadata.name} selects no pod and no workload template in {ns}: it can never have "
             "a backend",
-            evidence=evidence, explains_refs=clients, since=created(svc), self_healing=False,
+            evidence=evidence,
+            explains_refs=clients,
+            since=created(svc),
+            self_healing=False,
             severity=Severity.CRITICAL if clients else Severity.HIGH,
         )
 
@@ -82,6 +95,6 @@ RULE = Rule(
     check=check,
     module=__name__,
     fix="Make the Service selector and the pod labels agree (fix the chart values or the Service); verify with "
-        "`kubectl get pods -n NS -l SELECTOR` and the EndpointSlice.",
+    "`kubectl get pods -n NS -l SELECTOR` and the EndpointSlice.",
     docs=("https://kubernetes.io/docs/concepts/services-networking/service/#defining-a-service",),
 )

@@ -72,14 +72,17 @@ def _first_failure(ctx: Context, app: Application, fallback: datetime) -> dateti
     return best
 
 
-def _stale(ctx: Context, ref: ObjectRef, namespace: str, message: str, when: datetime | None) -> \
-        tuple[list[Evidence], datetime | None] | None:
+def _stale(
+    ctx: Context, ref: ObjectRef, namespace: str, message: str, when: datetime | None
+) -> tuple[list[Evidence], datetime | None] | None:
     if when is None:
         return None
     signals = ctx.signals([(str(ref), "status.conditions", message)])
     targets = ctx.suspects(signals, namespace)
-    if not targets or not any(s.kind in (sig.EPERM, sig.EHOSTUNREACH, sig.TIMEOUT, sig.REFUSED, sig.DNS, sig.WEBHOOK,
-                                         sig.NO_ENDPOINTS) for s, _ in signals):
+    if not targets or not any(
+        s.kind in (sig.EPERM, sig.EHOSTUNREACH, sig.TIMEOUT, sig.REFUSED, sig.DNS, sig.WEBHOOK, sig.NO_ENDPOINTS)
+        for s, _ in signals
+    ):
         return None
     evidence: list[Evidence] = []
     latest_recovery = None
@@ -87,8 +90,13 @@ def _stale(ctx: Context, ref: ObjectRef, namespace: str, message: str, when: dat
         recovered = _recovered_at(ctx, target)
         if recovered is None or recovered <= when - ARGOCD_REFRESH:
             return None  # still broken (not stale), or recovered long before: not this
-        evidence.append(Evidence(str(target), "", f"ready backend(s) since {format_time(recovered)}, after this error "
-                                                  f"({format_time(when)})"))
+        evidence.append(
+            Evidence(
+                str(target),
+                "",
+                f"ready backend(s) since {format_time(recovered)}, after this error ({format_time(when)})",
+            )
+        )
         latest_recovery = recovered if latest_recovery is None else max(latest_recovery, recovered)
     return evidence, latest_recovery
 
@@ -110,16 +118,23 @@ def check(ctx: Context) -> Iterator[Finding]:
             if cached:
                 first = _first_failure(ctx, app, when)
                 heals = first + ARGOCD_MANIFEST_ERROR_CACHE
-                how = f"the repo-server caches this manifest error for 60 min from the first failure ({format_time(first)})"
+                how = (
+                    "the repo-server caches this manifest error for 60 min from the first failure "
+                    f"({format_time(first)})"
+                )
             else:
                 refreshed = parse_time(app.status.reconciled_at) or ctx.now
                 heals = max(refreshed, ctx.now) + ARGOCD_REFRESH
                 how = "it clears on the next refresh"
             yield ctx.finding(
-                RULE, ref, f"Application {ref.namespace}/{ref.name} shows a stale {cond.type} from "
-                           f"{cond.last_transition_time}: {how}, at {format_time(heals)}",
+                RULE,
+                ref,
+                f"Application {ref.namespace}/{ref.name} shows a stale {cond.type} from "
+                f"{cond.last_transition_time}: {how}, at {format_time(heals)}",
                 evidence=[Evidence(str(ref), f"status.conditions[{cond.type}]", short(cond.message)), *evidence],
-                since=when, self_healing=True, heals_at=heals,
+                since=when,
+                self_healing=True,
+                heals_at=heals,
             )
     for kind in ("Kustomization", "HelmRelease", "GitRepository", "HelmRepository", "OCIRepository"):
         for obj in ctx.snapshot.of(kind):
@@ -133,16 +148,23 @@ def check(ctx: Context) -> Iterator[Finding]:
             stale = _stale(ctx, ref, obj.metadata.namespace, ready.message, when)
             if stale is None or when is None:
                 continue
-            retry = parse_duration(getattr(obj.spec, "retry_interval", "")) or parse_duration(obj.spec.interval) \
+            retry = (
+                parse_duration(getattr(obj.spec, "retry_interval", ""))
+                or parse_duration(obj.spec.interval)
                 or FLUX_DEFAULT_INTERVAL
+            )
             heals = when + retry
             while heals < ctx.now:
                 heals += retry
             yield ctx.finding(
-                RULE, ref, f"{kind} {ref.namespace}/{ref.name} shows a stale error from {ready.last_transition_time}; "
-                           f"the next retry is at {format_time(heals)}",
+                RULE,
+                ref,
+                f"{kind} {ref.namespace}/{ref.name} shows a stale error from {ready.last_transition_time}; "
+                f"the next retry is at {format_time(heals)}",
                 evidence=[Evidence(str(ref), "status.conditions[Ready]", short(ready.message)), *stale[0]],
-                since=when, self_healing=True, heals_at=heals,
+                since=when,
+                self_healing=True,
+                heals_at=heals,
             )
 
 
@@ -155,7 +177,9 @@ RULE = Rule(
     check=check,
     module=__name__,
     fix="Nothing to repair: the cause has recovered. To clear it now: `argocd app get NAME --hard-refresh` or "
-        "`flux reconcile kustomization NAME --with-source`.",
-    docs=("https://github.com/argoproj/argo-cd/pull/4953",
-          "https://argo-cd.readthedocs.io/en/stable/operator-manual/high_availability/"),
+    "`flux reconcile kustomization NAME --with-source`.",
+    docs=(
+        "https://github.com/argoproj/argo-cd/pull/4953",
+        "https://argo-cd.readthedocs.io/en/stable/operator-manual/high_availability/",
+    ),
 )

@@ -56,17 +56,32 @@ def check(ctx: Context) -> Iterator[Finding]:
         for container in containers:
             caps = container.security_context.capabilities if container.security_context else None
             if caps is not None and "SYS_MODULE" in caps.add:
-                evidence.append(Evidence(str(ref), f"spec.template.spec.{group}[{container.name}]"
-                                         ".securityContext.capabilities.add", "includes SYS_MODULE"))
+                evidence.append(
+                    Evidence(
+                        str(ref),
+                        f"spec.template.spec.{group}[{container.name}].securityContext.capabilities.add",
+                        "includes SYS_MODULE",
+                    )
+                )
             if container.name == "mount-cgroup":
-                evidence.append(Evidence(str(ref), f"spec.template.spec.{group}[mount-cgroup]",
-                                         "cgroup auto-mount is on (cgroup.autoMount.enabled=true)"))
+                evidence.append(
+                    Evidence(
+                        str(ref),
+                        f"spec.template.spec.{group}[mount-cgroup]",
+                        "cgroup auto-mount is on (cgroup.autoMount.enabled=true)",
+                    )
+                )
     if cm is not None and cm.data.get("cgroup-root", "/sys/fs/cgroup") != "/sys/fs/cgroup":
         evidence.append(Evidence(str(ref_of(cm, "ConfigMap")), "data.cgroup-root", cm.data["cgroup-root"]))
     for other in ctx.snapshot.of("DaemonSet"):
         if isinstance(other, Workload) and other.metadata.name in ("kube-flannel", "kube-flannel-ds"):
-            evidence.append(Evidence(str(ref_of(other, "DaemonSet")), "", "Talos default CNI (flannel) runs beside "
-                                     "Cilium: cluster.network.cni.name is not none"))
+            evidence.append(
+                Evidence(
+                    str(ref_of(other, "DaemonSet")),
+                    "",
+                    "Talos default CNI (flannel) runs beside Cilium: cluster.network.cni.name is not none",
+                )
+            )
     if not evidence:
         return
     pods = ctx.index.pods_of_workload(ref)
@@ -75,12 +90,22 @@ def check(ctx: Context) -> Iterator[Finding]:
     evidence += caps_error[:2]
     hazard = not failing
     yield ctx.finding(
-        RULE, ref,
-        "Cilium runs with values Talos does not support" + (
-            ": the agents cannot start (`unable to apply caps`)" if caps_error else
-            f"; {len(failing)} agent pod(s) not Ready" if failing else ""),
-        evidence=evidence, since=created(ds), self_healing=False, hazard=hazard,
-        severity=Severity.MEDIUM if hazard else Severity.CRITICAL, confidence=0.9 if caps_error else 0.7,
+        RULE,
+        ref,
+        "Cilium runs with values Talos does not support"
+        + (
+            ": the agents cannot start (`unable to apply caps`)"
+            if caps_error
+            else f"; {len(failing)} agent pod(s) not Ready"
+            if failing
+            else ""
+        ),
+        evidence=evidence,
+        since=created(ds),
+        self_healing=False,
+        hazard=hazard,
+        severity=Severity.MEDIUM if hazard else Severity.CRITICAL,
+        confidence=0.9 if caps_error else 0.7,
     )
 
 
@@ -93,9 +118,11 @@ RULE = Rule(
     check=check,
     module=__name__,
     fix="Use the Talos Cilium values: capabilities without SYS_MODULE (ciliumAgent={CHOWN,KILL,NET_ADMIN,NET_RAW,"
-        "IPC_LOCK,SYS_ADMIN,SYS_RESOURCE,DAC_OVERRIDE,FOWNER,SETGID,SETUID}, cleanCiliumState={NET_ADMIN,SYS_ADMIN,"
-        "SYS_RESOURCE}), cgroup.autoMount.enabled=false, cgroup.hostRoot=/sys/fs/cgroup, and Talos "
-        "cluster.network.cni.name: none.",
-    docs=("https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium",
-          "https://github.com/siderolabs/talos/issues/5948"),
+    "IPC_LOCK,SYS_ADMIN,SYS_RESOURCE,DAC_OVERRIDE,FOWNER,SETGID,SETUID}, cleanCiliumState={NET_ADMIN,SYS_ADMIN,"
+    "SYS_RESOURCE}), cgroup.autoMount.enabled=false, cgroup.hostRoot=/sys/fs/cgroup, and Talos "
+    "cluster.network.cni.name: none.",
+    docs=(
+        "https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium",
+        "https://github.com/siderolabs/talos/issues/5948",
+    ),
 )

@@ -64,9 +64,13 @@ def check(ctx: Context) -> Iterator[Finding]:
                         continue
                     reason = "has no ready endpoint"
                 broken.setdefault(svc_ref, []).append(hook.name)
-                evidence.append(Evidence(str(ref_of(cfg, kind)), f"webhooks[{i}]",
-                                         f"{hook.name}: failurePolicy Fail, service {svc_ref.namespace}/"
-                                         f"{svc_ref.name} {reason}"))
+                evidence.append(
+                    Evidence(
+                        str(ref_of(cfg, kind)),
+                        f"webhooks[{i}]",
+                        f"{hook.name}: failurePolicy Fail, service {svc_ref.namespace}/{svc_ref.name} {reason}",
+                    )
+                )
             if not broken:
                 continue
             pods = []
@@ -77,10 +81,14 @@ def check(ctx: Context) -> Iterator[Finding]:
             since = earliest(*(not_ready_since(p) for p in pods)) or created(cfg)
             names = sorted({n for hooks in broken.values() for n in hooks})
             yield ctx.finding(
-                RULE, ref_of(cfg, kind),
+                RULE,
+                ref_of(cfg, kind),
                 f"admission webhook(s) {', '.join(names)} fail closed with no reachable backend: matching "
                 "creates/updates are rejected",
-                evidence=evidence, requires=list(broken), since=since, budget=SERVICE_BACKENDS_BUDGET,
+                evidence=evidence,
+                requires=list(broken),
+                since=since,
+                budget=SERVICE_BACKENDS_BUDGET,
                 self_healing=None,
             )
 
@@ -94,8 +102,10 @@ RULE = Rule(
     check=check,
     module=__name__,
     fix="Give the webhook's Service a ready backend (see the cascade) and keep `failurePolicy: Fail`; order the "
-        "bootstrap so nothing creates matching objects before the webhook is Ready. Verify with "
-        "`kubectl create --dry-run=server -f OBJECT.yaml`.",
-    docs=("https://cert-manager.io/docs/concepts/webhook/",
-          "https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/#failure-policy"),
+    "bootstrap so nothing creates matching objects before the webhook is Ready. Verify with "
+    "`kubectl create --dry-run=server -f OBJECT.yaml`.",
+    docs=(
+        "https://cert-manager.io/docs/concepts/webhook/",
+        "https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/#failure-policy",
+    ),
 )
