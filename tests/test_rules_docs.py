@@ -37,8 +37,12 @@ OBSERVED_CATALOGUE = (
 )
 
 
+#: Ids added beyond DESIGN.md's catalogue (documented in docs/rules.md).
+ADDED = ("workload/pods-not-created",)
+
+
 def test_every_observed_catalogue_id_has_a_rule() -> None:
-    assert sorted(OBSERVED_CATALOGUE) == sorted(BY_ID)
+    assert sorted(OBSERVED_CATALOGUE + ADDED) == sorted(BY_ID)
 
 
 def test_rule_ids_are_unique() -> None:

@@ -29,6 +29,7 @@ from firstdomino.diagnose.rules import (
     status_stale_error,
     talos_cilium_values,
     webhook_fail_closed,
+    workload_create_failed,
 )
 
 RULES: tuple[Rule, ...] = (
@@ -55,6 +56,7 @@ RULES: tuple[Rule, ...] = (
     pod_missing_config.RULE,
     node_not_ready.RULE,
     controlplane_unhealthy.RULE,
+    workload_create_failed.RULE,
 )
 
 BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
