@@ -33,7 +33,7 @@ def exit_code(diagnosis: Diagnosis, fail_on: Severity) -> int:
     """1 when the cluster is stuck, or a root cause at or above `fail-on` is stuck or a hazard."""
     if diagnosis.verdict == "stuck":
         return EXIT_FINDINGS
-    for cause in diagnosis.root_causes:
+    for cause in (*diagnosis.root_causes, *(f for f in diagnosis.findings if f.hazard)):
         if cause.severity >= fail_on and diagnosis.state(cause) in (STATE_STUCK, STATE_HAZARD):
             return EXIT_FINDINGS
     return EXIT_OK

@@ -61,8 +61,9 @@ def diagnosis_to_dict(d: Diagnosis) -> dict[str, Any]:
         "symptoms": [
             _symptom(d, f)
             for f in sorted(d.findings, key=lambda f: (-f.severity, f.id, f.subject))
-            if f.key not in root_keys
+            if f.key not in root_keys and not f.hazard
         ],
+        "hazards": [_cause(d, f) for f in sorted(d.findings, key=lambda f: (-f.severity, f.id, f.subject)) if f.hazard],
         "cascade": [_node(n) for n in d.cascade if n.finding.key in root_keys],
         "notChecked": [n.as_dict() for n in d.not_checked],
         "inputProblems": [p.as_dict() for p in d.input_problems],

@@ -60,6 +60,12 @@ def render_text(d: Diagnosis, colour: bool = False, width: int = WIDTH) -> str:
         for f in progressing[:20]:
             age = format_duration(d.captured_at - f.since) if f.since else "?"
             out.extend(_wrap(f"- {f.subject}: {f.message} ({age})", width, "  "))
+    hazards = [f for f in d.findings if f.hazard]
+    if hazards:
+        out.append("")
+        out.append(c("Hazards (no symptom now, but risky):", "bold"))
+        for f in hazards[:20]:
+            out.extend(_wrap(f"- [{f.severity}] {f.id} {f.subject}: {f.message}", width, "  "))
     if d.not_checked:
         out.append("")
         out.append(c("Not checked:", "bold"))

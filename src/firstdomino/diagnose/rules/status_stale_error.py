@@ -27,6 +27,7 @@ References:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -54,22 +55,34 @@ def _recovered_at(ctx: Context, target: ObjectRef) -> datetime | None:
     return earliest(*(ready_since(p) for p in pods))
 
 
-def _first_failure(ctx: Context, app: Application, fallback: datetime) -> datetime:
-    """The first failure of a cached manifest error: the earliest repo-server log line naming the app's
-    source, else the condition time."""
-    best = fallback
+def _first_failure(ctx: Context, app: Application, message: str, fallback: datetime) -> datetime:
+    """The first failure of a cached manifest error (Argo CD counts the 60 min from it): the earliest
+    repo-server gRPC call that finished with an error naming the same target (host or IP) as the
+    condition, within the cache window; else the condition's own time."""
+    tokens = {t for s in sig.classify(message) for t in (s.host, s.ip) if t}
+    if not tokens:
+        return fallback
+    finished: list[datetime] = []
+    errors: list[datetime] = []
     for pod in ctx.index.pods_by_namespace.get(app.metadata.namespace, []):
         if "repo-server" not in pod.metadata.name:
             continue
         for _container, _prev, text in ctx.snapshot.pod_logs(pod.metadata.namespace, pod.metadata.name):
             for line in text.splitlines():
-                if app.metadata.name not in line and "manifest" not in line.lower():
+                if "level=error" not in line and '"level":"error"' not in line:
                     continue
-                for token in line.replace('"', " ").split():
-                    stamp = parse_time(token.removeprefix("time=")) if "T" in token and ":" in token else None
-                    if stamp is not None and stamp < best and fallback - stamp < ARGOCD_MANIFEST_ERROR_CACHE:
-                        best = stamp
-    return best
+                if not any(t in line for t in tokens):
+                    continue
+                match = _LOG_TIME.search(line)
+                stamp = parse_time(match.group(1)) if match else None
+                if stamp is None or stamp > fallback or fallback - stamp > ARGOCD_MANIFEST_ERROR_CACHE:
+                    continue
+                (finished if "finished call" in line else errors).append(stamp)
+    found = finished or errors
+    return min(found) if found else fallback
+
+
+_LOG_TIME = re.compile(r'(?:time="?|"time":")(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d))')
 
 
 def _stale(
@@ -116,7 +129,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             evidence, _ = stale
             cached = sig.MANIFEST_CACHED in {s.kind for s in sig.classify(cond.message)}
             if cached:
-                first = _first_failure(ctx, app, when)
+                first = _first_failure(ctx, app, cond.message, when)
                 heals = first + ARGOCD_MANIFEST_ERROR_CACHE
                 how = (
                     "the repo-server caches this manifest error for 60 min from the first failure "

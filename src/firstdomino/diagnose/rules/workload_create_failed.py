@@ -44,11 +44,27 @@ from firstdomino.model.timeutil import parse_time
 _CONTROLLED = ("ReplicaSet", "StatefulSet", "DaemonSet", "Job")
 
 
+def _short_of_pods(kind: str, obj: object) -> bool:
+    """Whether the controller has fewer pods than it wants now (old FailedCreate events are history)."""
+    if not isinstance(obj, Workload):
+        return True
+    status = obj.status
+    if kind == "DaemonSet":
+        return status.current_number_scheduled < status.desired_number_scheduled or (
+            status.desired_number_scheduled == 0 and status.number_ready == 0
+        )
+    if kind in ("ReplicaSet", "StatefulSet"):
+        return status.replicas < (obj.spec.replicas if obj.spec.replicas is not None else 1)
+    return True
+
+
 def check(ctx: Context) -> Iterator[Finding]:
     groups: dict[ObjectRef, list[tuple[ObjectRef, str, str, datetime | None]]] = {}
     for kind in _CONTROLLED:
         for obj in ctx.snapshot.of(kind):
             ref = ref_of(obj, kind)
+            if not _short_of_pods(kind, obj):
+                continue
             message, path = "", ""
             since: datetime | None = None
             if isinstance(obj, Workload):
