@@ -108,7 +108,8 @@ def check(ctx: Context) -> Iterator[Finding]:
             )
         ]
         for signal, ev in signals[:5]:
-            evidence.append(ev)
+            if ev.path != "status.operationState.message":  # already quoted above
+                evidence.append(ev)
             meaning = sig.errno_meaning(signal.kind)
             for target in ctx.suspect(signal, app.spec.destination.namespace):
                 state = _recovered(ctx, target, finished)

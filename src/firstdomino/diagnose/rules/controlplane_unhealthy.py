@@ -108,6 +108,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             ),
             evidence=evidence,
             affected=[ref_of(p, "Pod") for p in members],
+            explains_refs=[ref_of(p, "Pod") for p in members],
             since=renewed,
             budget=CONTROLPLANE_BUDGET,
             self_healing=None,

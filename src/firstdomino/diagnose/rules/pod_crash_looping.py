@@ -79,7 +79,12 @@ def check(ctx: Context) -> Iterator[Finding]:
         evidence.extend(e for _, e in signals[:6])
         requires = [r for pod in sample for r in pod_requires(ctx, pod, signals)]
         first_error = next((s.text for s, _ in signals), "")
-        message = f"{len(members)} pod(s) of {owner} keep crashing (up to {restarts} restarts)"
+        who = (
+            f"pod {owner.namespace}/{owner.name} keeps"
+            if owner.kind == "Pod"
+            else f"{len(members)} pod(s) of {owner} keep"
+        )
+        message = f"{who} crashing (up to {restarts} restarts)"
         if first_error:
             message += f"; last error: {short(first_error, 200)}"
         pods_since = [parse_time(p.metadata.creation_timestamp) for p in members]
