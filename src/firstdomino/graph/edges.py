@@ -106,8 +106,9 @@ def pod_edges(snapshot: Snapshot, index: Index) -> Iterator[Edge]:
             agent = agents.get(spec.node_name)
             if agent is not None and not spec.host_network and agent != ref:
                 yield Edge(ref, agent, "cni-agent")
-        for target, label in pod_spec_refs(pod.metadata.namespace, spec):
-            yield Edge(ref, target, label)
+        if pod.detail is not None:
+            for target, label in pod_spec_refs(pod.metadata.namespace, pod.detail):
+                yield Edge(ref, target, label)
         if (
             spec.dns_policy in ("", "ClusterFirst") and not spec.host_network
         ) or spec.dns_policy == "ClusterFirstWithHostNet":

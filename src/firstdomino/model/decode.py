@@ -16,7 +16,7 @@ from typing import Any
 import msgspec
 import yaml
 
-from firstdomino.model.kinds import Object, view_for
+from firstdomino.model.kinds import FullPod, Object, Pod, PodSpecSummary, view_for
 
 #: Files larger than this are refused as YAML (the C parser runs at ~5 MB/s; big dumps are JSON).
 MAX_YAML_BYTES = 64 * 1024 * 1024
@@ -73,6 +73,60 @@ def _list_decoder(view: type[Object]) -> msgspec.json.Decoder[Any]:
         )
         found = _LIST_DECODERS[view] = msgspec.json.Decoder(holder)
     return found
+
+
+def pod_needs_detail(pod: Pod) -> bool:
+    """A pod whose containers may explain something: not Ready (and not completed), or waiting."""
+    if pod.status.phase == "Succeeded":
+        return False
+    ready = next((c.status == "True" for c in pod.status.conditions if c.type == "Ready"), False)
+    if not ready:
+        return True
+    return any(
+        s.state.waiting is not None for s in (*pod.status.init_container_statuses, *pod.status.container_statuses)
+    )
+
+
+def finish_pod(full: FullPod) -> Pod:
+    spec = full.spec
+    summary = PodSpecSummary(
+        node_name=spec.node_name,
+        service_account_name=spec.service_account_name,
+        dns_policy=spec.dns_policy,
+        host_network=spec.host_network,
+    )
+    return Pod(
+        api_version=full.api_version,
+        kind=full.kind,
+        metadata=full.metadata,
+        spec=summary,
+        status=full.status,
+        detail=spec,
+    )
+
+
+def _finish(obj: Object) -> Object:
+    return finish_pod(obj) if isinstance(obj, FullPod) else obj
+
+
+_POD_SLIM_LIST: msgspec.json.Decoder[Any] = msgspec.json.Decoder(
+    msgspec.defstruct("PodSlimList", [("items", list[Pod] | None, None)])
+)
+_RAW_LIST: msgspec.json.Decoder[Any] = msgspec.json.Decoder(
+    msgspec.defstruct("RawList", [("items", list[msgspec.Raw] | None, None)])
+)
+
+
+def _decode_pod_list(data: bytes) -> list[Object]:
+    """Two passes at most: every pod decoded lean; the few that need it decoded again in full."""
+    pods: list[Object] = list(_POD_SLIM_LIST.decode(data).items or [])
+    todo = [i for i, pod in enumerate(pods) if isinstance(pod, Pod) and pod_needs_detail(pod)]
+    if todo:
+        raws = _RAW_LIST.decode(data).items or []
+        full = _decoder(FullPod)
+        for i in todo:
+            pods[i] = finish_pod(full.decode(raws[i]))
+    return pods
 
 
 def line_of(data: bytes, offset: int) -> int:
@@ -166,7 +220,7 @@ def decode_json(data: bytes, kind_hint: str = "") -> Decoded:
         view = view_for(sniff.group(2).decode(), list_kind)
         if view is not Object:
             try:
-                items = _list_decoder(view).decode(data).items or []
+                items = _decode_pod_list(data) if view is FullPod else _list_decoder(view).decode(data).items or []
             except msgspec.DecodeError:
                 items = None  # fall back to the careful path, which reports where
             if items is not None:
@@ -207,7 +261,7 @@ def _decode_json_item(raw: msgspec.Raw, index: int, list_kind: str, hint: str, o
         return
     view = view_for(head.api_version, kind)
     try:
-        out.objects.append((kind, _decoder(view).decode(raw)))
+        out.objects.append((kind, _finish(_decoder(view).decode(raw))))
         return
     except msgspec.ValidationError:
         pass
@@ -220,7 +274,7 @@ def _decode_json_item(raw: msgspec.Raw, index: int, list_kind: str, hint: str, o
     for note in notes:
         out.problems.append((None, label + note))
     if obj is not None:
-        out.objects.append((kind, obj))
+        out.objects.append((kind, _finish(obj)))
 
 
 # --------------------------------------------------------------------------- YAML
@@ -358,7 +412,7 @@ def _decode_item(item: Any, list_kind: str, hint: str, out: Decoded) -> None:
     for note in notes:
         out.problems.append((line, label + note))
     if obj is not None:
-        out.objects.append((kind, obj))
+        out.objects.append((kind, _finish(obj)))
 
 
 def looks_binary(data: bytes) -> bool:

@@ -210,7 +210,28 @@ class PodStatus(View, frozen=True):
     init_container_statuses: list[ContainerStatus] = _F(default_factory=list)
 
 
+class PodSpecSummary(View, frozen=True):
+    """What every pod needs for the graph and the health checks; the rest is in `Pod.detail`."""
+
+    node_name: str = ""
+    service_account_name: str = ""
+    dns_policy: str = ""
+    host_network: bool = False
+
+
 class Pod(Object, frozen=True):
+    """A pod. `detail` (containers, volumes, pull Secrets) is decoded only for pods that are not
+    healthy: a healthy pod's containers never explain anything, and decoding them for every pod of a
+    large cluster costs more than everything else together (docs/performance.md)."""
+
+    spec: PodSpecSummary = _F(default_factory=PodSpecSummary)
+    status: PodStatus = _F(default_factory=PodStatus)
+    detail: PodSpec | None = None
+
+
+class FullPod(Object, frozen=True):
+    """Decode-only: a pod with its whole spec, turned into a `Pod` by `model.decode.finish_pod`."""
+
     spec: PodSpec = _F(default_factory=PodSpec)
     status: PodStatus = _F(default_factory=PodStatus)
 
@@ -764,7 +785,7 @@ class Application(Object, frozen=True):
 # --------------------------------------------------------------------------- the kind table
 #: (API group, kind) -> view. The group is the part of apiVersion before "/" ("" for core).
 VIEWS: dict[tuple[str, str], type[Object]] = {
-    ("", "Pod"): Pod,
+    ("", "Pod"): FullPod,
     ("", "Node"): Node,
     ("", "Service"): Service,
     ("", "Endpoints"): Endpoints,

@@ -72,7 +72,8 @@ def check(ctx: Context) -> Iterator[Finding]:
                     )
                     messages.append(event.message)
         permanent = any(_PERMANENT.search(m) for m in messages)
-        image = next((c.image for c in members[0].spec.containers if c.image), "")
+        detail = members[0].detail
+        image = next((c.image for c in detail.containers if c.image), "") if detail is not None else ""
         signals = ctx.signals(("", "", m) for m in messages)
         requires = [r for pod in members[:3] for r in pod_requires(ctx, pod, signals)]
         since = earliest(*(not_ready_since(p) for p in members))
