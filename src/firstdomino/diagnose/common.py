@@ -94,18 +94,18 @@ def short(text: str, limit: int = 300) -> str:
 # --------------------------------------------------------------------------- Cilium
 def find_cilium(snapshot: Any) -> tuple[Any, Any]:
     """(DaemonSet cilium, ConfigMap cilium-config) or None for each; looks in kube-system first."""
-    from firstdomino.model.kinds import ConfigMap, Workload
+    from firstdomino.model.kinds import ConfigMap, DaemonSet
     from firstdomino.model.ref import ObjectRef
 
     ds = None
     for ns in ("kube-system", "cilium"):
         obj = snapshot.get(ObjectRef("DaemonSet", ns, "cilium"))
-        if isinstance(obj, Workload):
+        if isinstance(obj, DaemonSet):
             ds = obj
             break
     if ds is None:
         for obj in snapshot.of("DaemonSet"):
-            if isinstance(obj, Workload) and obj.spec.template.metadata.labels.get("k8s-app") == "cilium":
+            if isinstance(obj, DaemonSet) and obj.spec.template.metadata.labels.get("k8s-app") == "cilium":
                 ds = obj
                 break
     cm = None

@@ -17,6 +17,7 @@ from firstdomino.diagnose.rule import Rule
 from firstdomino.graph.edges import CLUSTER_DNS, KUBERNETES_API
 from firstdomino.graph.graph import Graph
 from firstdomino.graph.index import Index
+from firstdomino.model.decode import pod_needs_detail
 from firstdomino.model.kinds import Event, Pod, WebhookConfiguration
 from firstdomino.model.ref import ObjectRef
 from firstdomino.model.snapshot import Snapshot, ref_of
@@ -51,6 +52,12 @@ class Context:
 
     def age(self, when: datetime | None) -> timedelta | None:
         return self.now - when if when is not None else None
+
+    @cached_property
+    def unhealthy_pods(self) -> tuple[Pod, ...]:
+        """Pods that are not Ready (and not completed) or have a waiting container: the only pods whose
+        containers can explain anything. Rules iterate these, not every pod of a large cluster."""
+        return tuple(p for p in self.snapshot.pods() if pod_needs_detail(p))
 
     # ----------------------------------------------------------------------- events
     @cached_property

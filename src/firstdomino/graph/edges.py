@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from firstdomino.graph.graph import Edge, EdgeBuilder
+from firstdomino.graph.graph import Edge, EdgeBuilder, LazyBuilder
 from firstdomino.graph.index import Index
 from firstdomino.model.kinds import (
     APIService,
@@ -19,6 +19,8 @@ from firstdomino.model.kinds import (
     HelmRelease,
     Issuer,
     Kustomization,
+    Object,
+    Pod,
     PodSpec,
     Service,
     WebhookConfiguration,
@@ -29,25 +31,12 @@ from firstdomino.model.snapshot import Snapshot, ref_of
 CLUSTER_DNS = ObjectRef("Service", "kube-system", "kube-dns")
 KUBERNETES_API = ObjectRef("Service", "default", "kubernetes")
 
-#: Labels that name a node's CNI agent pods (Cilium's, then generic ones).
-CNI_AGENT_LABELS = (
-    ("k8s-app", "cilium"),
-    ("app.kubernetes.io/name", "cilium-agent"),
-    ("app", "flannel"),
-    ("k8s-app", "calico-node"),
-)
 
-
-def owner_edges(snapshot: Snapshot, index: Index) -> Iterator[Edge]:
-    for kind, objects in snapshot.by_kind.items():
-        for obj in objects:
-            owners = obj.metadata.owner_references
-            if not owners:
-                continue
-            ref = ref_of(obj, kind)
-            chain = index.owner_chain(obj)
-            if chain:
-                yield Edge(ref, chain[0], "owner")
+def owner_edges(snapshot: Snapshot, index: Index, ref: ObjectRef, obj: Object) -> Iterator[tuple[ObjectRef, str]]:
+    """(lazy, every kind) an object -> its controller owner."""
+    owner = index.owner_of(obj)
+    if owner is not None:
+        yield owner, "owner"
 
 
 def pod_spec_refs(namespace: str, spec: PodSpec) -> Iterator[tuple[ObjectRef, str]]:
@@ -90,48 +79,42 @@ def pod_spec_refs(namespace: str, spec: PodSpec) -> Iterator[tuple[ObjectRef, st
             yield ObjectRef("Secret", namespace, pull.name), "pull-secret"
 
 
-def pod_edges(snapshot: Snapshot, index: Index) -> Iterator[Edge]:
-    agents: dict[str, ObjectRef] = {}
-    for node, pods in index.pods_by_node.items():
-        for pod in pods:
-            labels = pod.metadata.labels
-            if any(labels.get(k) == v for k, v in CNI_AGENT_LABELS):
-                agents[node] = ref_of(pod, "Pod")
-                break
-    for pod in snapshot.pods():
-        ref = ref_of(pod, "Pod")
-        spec = pod.spec
-        if spec.node_name:
-            yield Edge(ref, ObjectRef("Node", "", spec.node_name), "runs-on")
-            agent = agents.get(spec.node_name)
-            if agent is not None and not spec.host_network and agent != ref:
-                yield Edge(ref, agent, "cni-agent")
-        if pod.detail is not None:
-            for target, label in pod_spec_refs(pod.metadata.namespace, pod.detail):
-                yield Edge(ref, target, label)
-        if (
-            spec.dns_policy in ("", "ClusterFirst") and not spec.host_network
-        ) or spec.dns_policy == "ClusterFirstWithHostNet":
-            yield Edge(ref, CLUSTER_DNS, "cluster-dns")
+def pod_edges(snapshot: Snapshot, index: Index, ref: ObjectRef, pod: Object) -> Iterator[tuple[ObjectRef, str]]:
+    """(lazy, pods) node, the CNI agent on it, Secrets/ConfigMaps (pods decoded in detail), cluster DNS."""
+    if not isinstance(pod, Pod):
+        return
+    spec = pod.spec
+    if spec.node_name:
+        yield ObjectRef("Node", "", spec.node_name), "runs-on"
+        agent = index.cni_agents.get(spec.node_name)
+        if agent is not None and not spec.host_network and agent != ref:
+            yield agent, "cni-agent"
+    if pod.detail is not None:
+        yield from pod_spec_refs(pod.metadata.namespace, pod.detail)
+    if (
+        spec.dns_policy in ("", "ClusterFirst") and not spec.host_network
+    ) or spec.dns_policy == "ClusterFirstWithHostNet":
+        yield CLUSTER_DNS, "cluster-dns"
 
 
-def service_edges(snapshot: Snapshot, index: Index) -> Iterator[Edge]:
-    for svc in snapshot.of("Service"):
-        if not isinstance(svc, Service):
-            continue
-        ref = ref_of(svc, "Service")
-        for pod in index.select_pods(svc.metadata.namespace, svc.spec.selector):
-            yield Edge(ref, ref_of(pod, "Pod"), "selects")
-        for sl in index.slices_by_service.get((svc.metadata.namespace, svc.metadata.name), ()):
-            yield Edge(ref, ref_of(sl, "EndpointSlice"), "backend")
-    for item in snapshot.of("EndpointSlice"):
-        if not isinstance(item, EndpointSlice):
-            continue
-        sref = ref_of(item, "EndpointSlice")
-        for ep in item.endpoints or ():
-            target = ep.target_ref
-            if target is not None and target.kind == "Pod" and target.name:
-                yield Edge(sref, ObjectRef("Pod", target.namespace or item.metadata.namespace, target.name), "endpoint")
+def service_edges(snapshot: Snapshot, index: Index, ref: ObjectRef, svc: Object) -> Iterator[tuple[ObjectRef, str]]:
+    """(lazy, Services) the pods a Service selects and its EndpointSlices."""
+    if not isinstance(svc, Service):
+        return
+    for pod in index.select_pods(svc.metadata.namespace, svc.spec.selector):
+        yield ref_of(pod, "Pod"), "selects"
+    for sl in index.slices_by_service.get((svc.metadata.namespace, svc.metadata.name), ()):
+        yield ref_of(sl, "EndpointSlice"), "backend"
+
+
+def slice_edges(snapshot: Snapshot, index: Index, ref: ObjectRef, sl: Object) -> Iterator[tuple[ObjectRef, str]]:
+    """(lazy, EndpointSlices) the pods an EndpointSlice lists."""
+    if not isinstance(sl, EndpointSlice):
+        return
+    for ep in sl.endpoints or ():
+        target = ep.target_ref
+        if target is not None and target.kind == "Pod" and target.name:
+            yield ObjectRef("Pod", target.namespace or sl.metadata.namespace, target.name), "endpoint"
 
 
 def admission_edges(snapshot: Snapshot, index: Index) -> Iterator[Edge]:
@@ -232,10 +215,30 @@ _CLUSTER_KINDS = frozenset(
     }
 )
 
+LAZY_BUILDERS: dict[str, tuple[LazyBuilder, ...]] = {
+    "*": (owner_edges,),
+    "Pod": (pod_edges,),
+    "Service": (service_edges,),
+    "EndpointSlice": (slice_edges,),
+}
+LAZY_LABELS = frozenset(
+    {
+        "owner",
+        "runs-on",
+        "cni-agent",
+        "mounts-secret",
+        "mounts-configmap",
+        "env-secret",
+        "env-configmap",
+        "pull-secret",
+        "cluster-dns",
+        "selects",
+        "backend",
+        "endpoint",
+    }
+)
+
 BUILDERS: tuple[EdgeBuilder, ...] = (
-    owner_edges,
-    pod_edges,
-    service_edges,
     admission_edges,
     certificate_edges,
     flux_edges,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from functools import cached_property
 
 from firstdomino.model.kinds import (
     Endpoints,
@@ -20,6 +21,13 @@ from firstdomino.model.ref import ObjectRef
 from firstdomino.model.snapshot import Snapshot, ref_of
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
+#: Labels that name a node's CNI agent pods (Cilium's, then generic ones).
+CNI_AGENT_LABELS = (
+    ("k8s-app", "cilium"),
+    ("app.kubernetes.io/name", "cilium-agent"),
+    ("app", "flannel"),
+    ("k8s-app", "calico-node"),
+)
 
 
 def matches_selector(labels: Mapping[str, str], selector: LabelSelector | None) -> bool:
@@ -48,24 +56,29 @@ def matches_map(labels: Mapping[str, str], selector: Mapping[str, str]) -> bool:
 
 
 class Index:
-    """Lookups the rules and edge builders share."""
+    """Lookups the rules and edge builders share. Pods are indexed only by the label pairs some
+    selector uses (Services, workloads); per-node and per-IP maps are built on first use."""
 
     def __init__(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
+        keys: set[str] = set()
+        for obj in snapshot.of("Service"):
+            if isinstance(obj, Service) and obj.spec.selector:
+                keys.update(obj.spec.selector)
+        for kind in ("Deployment", "DaemonSet", "StatefulSet", "ReplicaSet"):
+            for obj in snapshot.of(kind):
+                if isinstance(obj, Workload) and obj.spec.selector is not None:
+                    keys.update(obj.spec.selector.match_labels)
+        self._selector_keys = frozenset(keys)
         self._pods_by_ns_label: dict[str, dict[tuple[str, str], list[Pod]]] = defaultdict(lambda: defaultdict(list))
         self.pods_by_namespace: dict[str, list[Pod]] = defaultdict(list)
-        self.pods_by_node: dict[str, list[Pod]] = defaultdict(list)
-        self.pod_by_ip: dict[str, Pod] = {}
         for pod in snapshot.pods():
             ns = pod.metadata.namespace
             self.pods_by_namespace[ns].append(pod)
             by_label = self._pods_by_ns_label[ns]
             for item in pod.metadata.labels.items():
-                by_label[item].append(pod)
-            if pod.spec.node_name:
-                self.pods_by_node[pod.spec.node_name].append(pod)
-            if pod.status.pod_ip and not pod.spec.host_network:
-                self.pod_by_ip[pod.status.pod_ip] = pod
+                if item[0] in keys:
+                    by_label[item].append(pod)
         self.service_by_ip: dict[str, Service] = {}
         self.services_by_namespace: dict[str, list[Service]] = defaultdict(list)
         for obj in snapshot.of("Service"):
@@ -91,11 +104,37 @@ class Index:
                 if obj.metadata.uid:
                     self._uid_to_ref[obj.metadata.uid] = ref_of(obj, kind)
 
+    @cached_property
+    def pods_by_node(self) -> dict[str, list[Pod]]:
+        by_node: dict[str, list[Pod]] = defaultdict(list)
+        for pod in self.snapshot.pods():
+            if pod.spec.node_name:
+                by_node[pod.spec.node_name].append(pod)
+        return by_node
+
+    @cached_property
+    def cni_agents(self) -> dict[str, ObjectRef]:
+        """node name -> the CNI agent pod on it (Cilium's, else flannel's or calico-node's)."""
+        agents: dict[str, ObjectRef] = {}
+        for node, pods in self.pods_by_node.items():
+            for pod in pods:
+                labels = pod.metadata.labels
+                if any(labels.get(k) == v for k, v in CNI_AGENT_LABELS):
+                    agents[node] = ref_of(pod, "Pod")
+                    break
+        return agents
+
+    @cached_property
+    def pod_by_ip(self) -> dict[str, Pod]:
+        return {p.status.pod_ip: p for p in self.snapshot.pods() if p.status.pod_ip and not p.spec.host_network}
+
     # ----------------------------------------------------------------------- selection
     def select_pods(self, namespace: str, selector: Mapping[str, str] | None) -> list[Pod]:
         """Pods in `namespace` whose labels match a map selector (a Service's). None/{} -> []."""
         if not selector:
             return []
+        if not self._selector_keys.issuperset(selector):
+            return [p for p in self.pods_by_namespace.get(namespace, []) if matches_map(p.metadata.labels, selector)]
         by_label = self._pods_by_ns_label.get(namespace)
         if not by_label:
             return []
@@ -141,6 +180,18 @@ class Index:
         return obj if isinstance(obj, Service) else None
 
     # ----------------------------------------------------------------------- owners
+    def owner_of(self, obj: Object) -> ObjectRef | None:
+        """The controller owner of an object (the first owner when none is the controller)."""
+        owners = obj.metadata.owner_references
+        owner = next((o for o in owners if o.controller), owners[0] if owners else None)
+        if owner is None:
+            return None
+        ref = self._uid_to_ref.get(owner.uid) if owner.uid else None
+        if ref is not None:
+            return ref
+        namespace = "" if owner.kind == "Node" else obj.metadata.namespace
+        return ObjectRef(owner.kind, namespace, owner.name)
+
     def owner_chain(self, obj: Object) -> list[ObjectRef]:
         """Controller owners upwards: Pod -> ReplicaSet -> Deployment (stops at unknown owners)."""
         chain: list[ObjectRef] = []

@@ -347,14 +347,24 @@ class PodTemplateMeta(View, frozen=True):
 
 
 class PodTemplate(View, frozen=True):
+    """A lean pod template: labels and the pod-level settings; containers only on DaemonSets."""
+
     metadata: PodTemplateMeta = _F(default_factory=PodTemplateMeta)
-    spec: PodSpec = _F(default_factory=PodSpec)
+    spec: PodSpecSummary = _F(default_factory=PodSpecSummary)
+
+
+class FullPodTemplate(PodTemplate, frozen=True):
+    spec: PodSpec = _F(default_factory=PodSpec)  # type: ignore[assignment]
 
 
 class WorkloadSpec(View, frozen=True):
     replicas: int | None = None
     selector: LabelSelector | None = None
     template: PodTemplate = _F(default_factory=PodTemplate)
+
+
+class FullWorkloadSpec(WorkloadSpec, frozen=True):
+    template: FullPodTemplate = _F(default_factory=FullPodTemplate)
 
 
 class WorkloadStatus(View, frozen=True):
@@ -378,6 +388,13 @@ class Workload(Object, frozen=True):
 
     spec: WorkloadSpec = _F(default_factory=WorkloadSpec)
     status: WorkloadStatus = _F(default_factory=WorkloadStatus)
+
+
+class DaemonSet(Workload, frozen=True):
+    """DaemonSets keep their containers (env, capabilities): the CNI rules read them. Other workloads'
+    containers are not decoded: a 150,000-pod cluster has as many ReplicaSet templates."""
+
+    spec: FullWorkloadSpec = _F(default_factory=FullWorkloadSpec)
 
 
 # --------------------------------------------------------------------------- events, config
@@ -796,7 +813,7 @@ VIEWS: dict[tuple[str, str], type[Object]] = {
     ("", "Namespace"): Object,
     ("discovery.k8s.io", "EndpointSlice"): EndpointSlice,
     ("apps", "Deployment"): Workload,
-    ("apps", "DaemonSet"): Workload,
+    ("apps", "DaemonSet"): DaemonSet,
     ("apps", "StatefulSet"): Workload,
     ("apps", "ReplicaSet"): Workload,
     ("coordination.k8s.io", "Lease"): Lease,

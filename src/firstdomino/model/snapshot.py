@@ -65,6 +65,9 @@ class Snapshot:
     problems: tuple[InputProblem, ...] = ()
     not_checked: tuple[NotChecked, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    logs_by_pod: Mapping[tuple[str, str], tuple[tuple[str, bool, str], ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
     def of(self, kind: str) -> tuple[Object, ...]:
         """All objects of a kind (empty when none, or when the kind was not collected)."""
@@ -87,9 +90,7 @@ class Snapshot:
 
     def pod_logs(self, namespace: str, pod: str) -> Iterator[tuple[str, bool, str]]:
         """(container, previous, text) for every log of a pod."""
-        for (ns, name, container, previous), text in self.logs.items():
-            if ns == namespace and name == pod:
-                yield container, previous, text
+        yield from self.logs_by_pod.get((namespace, pod), ())
 
     @property
     def object_count(self) -> int:
@@ -196,4 +197,11 @@ class SnapshotBuilder:
             problems=tuple(sorted(self._problems)),
             not_checked=tuple(sorted(set(self._not_checked))),
             notes=tuple(self._notes),
+            logs_by_pod=MappingProxyType(self._logs_by_pod()),
         )
+
+    def _logs_by_pod(self) -> dict[tuple[str, str], tuple[tuple[str, bool, str], ...]]:
+        grouped: dict[tuple[str, str], list[tuple[str, bool, str]]] = {}
+        for (ns, pod, container, previous), text in sorted(self._logs.items()):
+            grouped.setdefault((ns, pod), []).append((container, previous, text))
+        return {key: tuple(value) for key, value in grouped.items()}

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 
 from firstdomino.diagnose import signatures as sig
 from firstdomino.diagnose.budgets import CNI_AGENT_BUDGET
-from firstdomino.diagnose.common import earliest, find_cilium, not_ready_since, pod_ready
+from firstdomino.diagnose.common import earliest, find_cilium, not_ready_since
 from firstdomino.diagnose.context import Context
 from firstdomino.diagnose.finding import Evidence, Finding, Severity
 from firstdomino.diagnose.rule import LAYER_PLATFORM, Rule
@@ -45,9 +45,12 @@ def check(ctx: Context) -> Iterator[Finding]:
     ips = {api.spec.cluster_ip} if api is not None and api.spec.cluster_ip else {"10.96.0.1"}
     victims: list[Pod] = []
     evidence: list[Evidence] = []
-    for pod in ctx.snapshot.pods():
-        if pod_ready(pod) and not ctx.snapshot.pod_logs(pod.metadata.namespace, pod.metadata.name):
-            continue
+    candidates = {id(p): p for p in ctx.unhealthy_pods}
+    for namespace, name in ctx.snapshot.logs_by_pod:
+        logged = ctx.snapshot.get(ObjectRef("Pod", namespace, name))
+        if isinstance(logged, Pod):
+            candidates.setdefault(id(logged), logged)
+    for pod in candidates.values():
         for signal, ev in ctx.signals(ctx.pod_texts(pod)):
             if signal.kind in (sig.TIMEOUT, sig.DEADLINE) and signal.ip in ips:
                 victims.append(pod)

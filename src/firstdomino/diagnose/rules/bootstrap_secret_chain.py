@@ -39,7 +39,7 @@ from firstdomino.model.snapshot import ref_of
 
 def check(ctx: Context) -> Iterator[Finding]:
     hits: dict[int, list[tuple[ObjectRef, Evidence, list[ObjectRef]]]] = {}
-    for pod in ctx.snapshot.pods():
+    for pod in ctx.unhealthy_pods:
         chained = []
         for ref, why in missing_refs(ctx, pod):
             if ref.kind != "Secret":
@@ -49,7 +49,7 @@ def check(ctx: Context) -> Iterator[Finding]:
                 chained.append((ref, why, producers))
         if chained:
             hits[id(pod)] = chained
-    pods = [p for p in ctx.snapshot.pods() if id(p) in hits]
+    pods = [p for p in ctx.unhealthy_pods if id(p) in hits]
     for owner, members in group_by_workload(ctx, pods).items():
         chain = hits[id(members[0])]
         secrets = sorted({str(r) for r, _, _ in chain})

@@ -53,8 +53,8 @@ def _pulling(pod: Pod) -> list[tuple[str, str, str]]:
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    hits = {id(p): _pulling(p) for p in ctx.snapshot.pods()}
-    pods = [p for p in ctx.snapshot.pods() if hits[id(p)]]
+    hits = {id(p): _pulling(p) for p in ctx.unhealthy_pods}
+    pods = [p for p in ctx.unhealthy_pods if hits[id(p)]]
     for owner, members in group_by_workload(ctx, pods).items():
         evidence: list[Evidence] = []
         messages: list[str] = []

@@ -34,11 +34,11 @@ from firstdomino.model.snapshot import ref_of
 
 def check(ctx: Context) -> Iterator[Finding]:
     hits = {}
-    for pod in ctx.snapshot.pods():
+    for pod in ctx.unhealthy_pods:
         missing = [(ref, ev) for ref, ev in missing_refs(ctx, pod) if not producers_of(ctx, ref, pod)]
         if missing:
             hits[id(pod)] = missing
-    pods = [p for p in ctx.snapshot.pods() if id(p) in hits]
+    pods = [p for p in ctx.unhealthy_pods if id(p) in hits]
     for owner, members in group_by_workload(ctx, pods).items():
         missing = hits[id(members[0])]
         names = ", ".join(sorted({str(r) for r, _ in missing}))

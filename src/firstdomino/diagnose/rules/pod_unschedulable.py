@@ -43,7 +43,7 @@ _BOOTSTRAP_TAINTS = (
 
 def check(ctx: Context) -> Iterator[Finding]:
     pending = []
-    for pod in ctx.snapshot.pods():
+    for pod in ctx.unhealthy_pods:
         if pod.status.phase not in ("Pending", "") or pod.spec.node_name:
             continue
         cond = condition(pod.status.conditions, "PodScheduled")
