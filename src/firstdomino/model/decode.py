@@ -16,7 +16,7 @@ from typing import Any
 import msgspec
 import yaml
 
-from firstdomino.model.kinds import FullPod, Object, Pod, PodSpecSummary, view_for
+from firstdomino.model.kinds import FullPod, Object, ObjectMeta, Pod, PodSpec, PodSpecSummary, PodStatus, view_for
 
 #: Files larger than this are refused as YAML (the C parser runs at ~5 MB/s; big dumps are JSON).
 MAX_YAML_BYTES = 64 * 1024 * 1024
@@ -109,23 +109,30 @@ def _finish(obj: Object) -> Object:
     return finish_pod(obj) if isinstance(obj, FullPod) else obj
 
 
-_POD_SLIM_LIST: msgspec.json.Decoder[Any] = msgspec.json.Decoder(
-    msgspec.defstruct("PodSlimList", [("items", list[Pod] | None, None)])
+class _PodRawSpec(msgspec.Struct, frozen=True, gc=False, rename="camel"):
+    """Decode-only: a pod whose spec is kept as raw bytes until we know whether it is needed."""
+
+    metadata: ObjectMeta = msgspec.field(default_factory=ObjectMeta)
+    spec: msgspec.Raw = msgspec.Raw(b"{}")
+    status: PodStatus = msgspec.field(default_factory=PodStatus)
+
+
+_POD_RAW_LIST: msgspec.json.Decoder[Any] = msgspec.json.Decoder(
+    msgspec.defstruct("PodRawList", [("items", list[_PodRawSpec] | None, None)])
 )
-_RAW_LIST: msgspec.json.Decoder[Any] = msgspec.json.Decoder(
-    msgspec.defstruct("RawList", [("items", list[msgspec.Raw] | None, None)])
-)
+_SPEC_SUMMARY: msgspec.json.Decoder[PodSpecSummary] = msgspec.json.Decoder(PodSpecSummary)
+_SPEC_FULL: msgspec.json.Decoder[PodSpec] = msgspec.json.Decoder(PodSpec)
 
 
 def _decode_pod_list(data: bytes) -> list[Object]:
-    """Two passes at most: every pod decoded lean; the few that need it decoded again in full."""
-    pods: list[Object] = list(_POD_SLIM_LIST.decode(data).items or [])
-    todo = [i for i, pod in enumerate(pods) if isinstance(pod, Pod) and pod_needs_detail(pod)]
-    if todo:
-        raws = _RAW_LIST.decode(data).items or []
-        full = _decoder(FullPod)
-        for i in todo:
-            pods[i] = finish_pod(full.decode(raws[i]))
+    """One pass: every pod's metadata and status, its spec kept raw (a view into `data`, no copy) and
+    decoded in full only for pods that need it; the raw bytes are not kept."""
+    pods: list[Object] = []
+    for item in _POD_RAW_LIST.decode(data).items or ():
+        pod = Pod(metadata=item.metadata, spec=_SPEC_SUMMARY.decode(item.spec), status=item.status)
+        if pod_needs_detail(pod):
+            pod = Pod(metadata=item.metadata, spec=pod.spec, status=item.status, detail=_SPEC_FULL.decode(item.spec))
+        pods.append(pod)
     return pods
 
 

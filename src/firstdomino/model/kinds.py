@@ -37,6 +37,8 @@ class ManagedField(View, frozen=True):
 
 
 class ObjectMeta(View, frozen=True):
+    """Lean metadata, for the kinds that come in bulk (pods, events, slices)."""
+
     name: str = ""
     namespace: str = ""
     uid: str = ""
@@ -44,8 +46,14 @@ class ObjectMeta(View, frozen=True):
     creation_timestamp: str | None = None
     deletion_timestamp: str | None = None
     labels: dict[str, str] = _F(default_factory=dict)
-    annotations: dict[str, str] = _F(default_factory=dict)
     owner_references: list[OwnerReference] = _F(default_factory=list)
+
+
+class FullMeta(ObjectMeta, frozen=True):
+    """Metadata with annotations and managedFields (managers only), for the kinds whose ownership
+    (Helm release annotations, field managers) the rules read."""
+
+    annotations: dict[str, str] = _F(default_factory=dict)
     managed_fields: list[ManagedField] = _F(default_factory=list)
 
 
@@ -292,6 +300,7 @@ class ServiceSpec(View, frozen=True):
 
 
 class Service(Object, frozen=True):
+    metadata: FullMeta = _F(default_factory=FullMeta)
     spec: ServiceSpec = _F(default_factory=ServiceSpec)
 
 
@@ -386,6 +395,8 @@ class WorkloadStatus(View, frozen=True):
 class Workload(Object, frozen=True):
     """Deployment, DaemonSet, StatefulSet and ReplicaSet share this view."""
 
+    metadata: FullMeta = _F(default_factory=FullMeta)
+
     spec: WorkloadSpec = _F(default_factory=WorkloadSpec)
     status: WorkloadStatus = _F(default_factory=WorkloadStatus)
 
@@ -434,6 +445,7 @@ class Event(Object, frozen=True):
 
 
 class ConfigMap(Object, frozen=True):
+    metadata: FullMeta = _F(default_factory=FullMeta)
     data: dict[str, str] = _F(default_factory=dict)
 
 
@@ -517,6 +529,8 @@ class Webhook(View, frozen=True):
 class WebhookConfiguration(Object, frozen=True):
     """ValidatingWebhookConfiguration and MutatingWebhookConfiguration."""
 
+    metadata: FullMeta = _F(default_factory=FullMeta)
+
     webhooks: list[Webhook] = _F(default_factory=list)
 
 
@@ -558,6 +572,7 @@ class CertificateStatus(View, frozen=True):
 
 
 class Certificate(Object, frozen=True):
+    metadata: FullMeta = _F(default_factory=FullMeta)
     spec: CertificateSpec = _F(default_factory=CertificateSpec)
     status: CertificateStatus = _F(default_factory=CertificateStatus)
 
@@ -588,6 +603,8 @@ class IssuerSpec(View, frozen=True):
 
 class Issuer(Object, frozen=True):
     """Issuer and ClusterIssuer."""
+
+    metadata: FullMeta = _F(default_factory=FullMeta)
 
     spec: IssuerSpec = _F(default_factory=IssuerSpec)
     status: Conditioned = _F(default_factory=Conditioned)
@@ -628,6 +645,7 @@ class KustomizationSpec(View, frozen=True):
 
 
 class Kustomization(Object, frozen=True):
+    metadata: FullMeta = _F(default_factory=FullMeta)
     spec: KustomizationSpec = _F(default_factory=KustomizationSpec)
     status: FluxStatus = _F(default_factory=FluxStatus)
 
@@ -675,6 +693,7 @@ class HelmReleaseStatus(FluxStatus, frozen=True):
 
 
 class HelmRelease(Object, frozen=True):
+    metadata: FullMeta = _F(default_factory=FullMeta)
     spec: HelmReleaseSpec = _F(default_factory=HelmReleaseSpec)
     status: HelmReleaseStatus = _F(default_factory=HelmReleaseStatus)
 
@@ -688,6 +707,8 @@ class SourceSpec(View, frozen=True):
 
 class Source(Object, frozen=True):
     """GitRepository, OCIRepository, HelmRepository, HelmChart and Bucket."""
+
+    metadata: FullMeta = _F(default_factory=FullMeta)
 
     spec: SourceSpec = _F(default_factory=SourceSpec)
     status: FluxStatus = _F(default_factory=FluxStatus)
@@ -795,6 +816,7 @@ class AppStatus(View, frozen=True):
 
 
 class Application(Object, frozen=True):
+    metadata: FullMeta = _F(default_factory=FullMeta)
     spec: AppSpec = _F(default_factory=AppSpec)
     status: AppStatus = _F(default_factory=AppStatus)
 

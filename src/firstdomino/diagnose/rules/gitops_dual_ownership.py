@@ -70,9 +70,9 @@ def check(ctx: Context) -> Iterator[Finding]:
             obj = ctx.snapshot.get(obj_ref)
             if obj is None:
                 continue
-            managers = {m.manager for m in obj.metadata.managed_fields}
+            managers = {m.manager for m in getattr(obj.metadata, "managed_fields", ())}
             if _HELM_CLI in managers and _FLUX in managers:
-                times = {m.manager: m.time for m in obj.metadata.managed_fields}
+                times = {m.manager: m.time for m in getattr(obj.metadata, "managed_fields", ())}
                 evidence.append(
                     Evidence(
                         str(obj_ref),
@@ -108,7 +108,7 @@ def check(ctx: Context) -> Iterator[Finding]:
             stamp
             for v in victims
             if (o := ctx.snapshot.get(v)) is not None
-            for m in o.metadata.managed_fields
+            for m in getattr(o.metadata, "managed_fields", ())
             if m.manager == _FLUX and (stamp := parse_time(m.time)) is not None
         ]
         first = min(stamps, default=None)
