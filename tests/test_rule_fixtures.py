@@ -32,3 +32,14 @@ def test_rule_fires_on_exactly_the_expected_subjects(folder: Path) -> None:
     assert not [s for s in skipped if "failed" in s.why], skipped
     fired = sorted(str(f.subject) for f in findings if f.id == rule.id)
     assert fired == sorted(expect["fires"])
+
+
+def test_every_rule_has_a_firing_fixture() -> None:
+    covered = set()
+    for folder in RULE_FIXTURES.iterdir():
+        if (folder / "expect.json").is_file():
+            expect = json.loads((folder / "expect.json").read_text())
+            if expect["fires"]:
+                covered.add(expect["rule"])
+    missing = sorted(set(BY_ID) - covered)
+    assert not missing, f"rules without a firing fixture: {missing}"

@@ -74,3 +74,9 @@ def test_scenario(folder: Path) -> None:
         if first is not None and forbidden == first["id"]:
             continue
         assert forbidden not in blamed, f"{forbidden} must not be a root cause here: {roots}"
+
+
+def test_the_four_incidents_and_at_least_six_more() -> None:
+    names = [p.values[0].name for p in _scenarios()]
+    assert sum(n.startswith("incident-") for n in names) == 4
+    assert len(names) >= 10

@@ -165,9 +165,9 @@ class Context:
         if signal.kind == sig.WEBHOOK and signal.name in self._webhooks_by_name:
             out.append(self._webhooks_by_name[signal.name])
         if signal.kind == sig.NO_ENDPOINTS:
-            for ns, services in self.index.services_by_namespace.items():
+            for services in self.index.services_by_namespace.values():
                 for svc_obj in services:
-                    if svc_obj.metadata.name == signal.name and (not namespace or ns != ""):
+                    if svc_obj.metadata.name == signal.name:
                         out.append(ref_of(svc_obj, "Service"))
         if signal.kind == sig.SECRET_MISSING and namespace:
             out.append(ObjectRef("Secret", namespace, signal.name))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 EPERM = "eperm"  # connect/sendto: operation not permitted (socket LB, no backend)
 EHOSTUNREACH = "ehostunreach"  # no route to host (socket LB, no backend; fixed Cilium)
@@ -140,3 +141,28 @@ def errno_meaning(kind: str) -> str:
         TIMEOUT: "an i/o timeout is a silent drop: a policy denial or no route/translation",
         REFUSED: "connection refused: nothing listening, or kube-proxy rejecting a Service without endpoints",
     }.get(kind, "")
+
+
+_TS_RFC3339 = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d))")
+_TS_KLOG = re.compile(r"^[IWEF](\d\d)(\d\d) (\d\d):(\d\d):(\d\d)")
+
+
+def line_time(line: str, year: int) -> datetime | None:
+    """When a log line was written: logfmt `time="…"`, JSON `"ts"`/`"time"`, a leading RFC 3339 stamp,
+    or a klog header (`E1115 00:35:08.143012`, whose year is taken from `year`)."""
+    match = _TS_RFC3339.search(line[:120])
+    if match:
+        try:
+            value = datetime.fromisoformat(match.group(1))
+        except ValueError:
+            value = None
+        if value is not None:
+            return value if value.tzinfo else value.replace(tzinfo=UTC)
+    klog = _TS_KLOG.match(line.lstrip())
+    if klog:
+        month, day, hour, minute, second = (int(g) for g in klog.groups())
+        try:
+            return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+        except ValueError:
+            return None
+    return None

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 
 from firstdomino.diagnose import signatures as sig
 from firstdomino.diagnose.budgets import CNI_AGENT_BUDGET
-from firstdomino.diagnose.common import earliest, find_cilium, not_ready_since
+from firstdomino.diagnose.common import earliest, find_cilium, not_ready_since, pod_ready, ready_since
 from firstdomino.diagnose.context import Context
 from firstdomino.diagnose.finding import Evidence, Finding, Severity
 from firstdomino.diagnose.rule import LAYER_PLATFORM, Rule
@@ -51,12 +51,22 @@ def check(ctx: Context) -> Iterator[Finding]:
         if isinstance(logged, Pod):
             candidates.setdefault(id(logged), logged)
     for pod in candidates.values():
-        for signal, ev in ctx.signals(ctx.pod_texts(pod)):
-            if signal.kind in (sig.TIMEOUT, sig.DEADLINE) and signal.ip in ips:
-                victims.append(pod)
-                if len(evidence) < 6:
-                    evidence.append(ev)
-                break
+        texts = ctx.pod_texts(pod)
+        recovered = ready_since(pod) if pod_ready(pod) else None
+        if pod_ready(pod):
+            # a Ready pod counts only for what its current log says now, not a bootstrap line
+            texts = [(r, p, t) for r, p, t in texts if p.startswith("logs/") and not p.endswith(".previous.log")]
+        for signal, ev in ctx.signals(texts):
+            if signal.kind not in (sig.TIMEOUT, sig.DEADLINE) or signal.ip not in ips:
+                continue
+            if recovered is not None:
+                written = sig.line_time(signal.text, ctx.now.year)
+                if written is None or written <= recovered:
+                    continue  # older than the pod's recovery (or undated): history
+            victims.append(pod)
+            if len(evidence) < 6:
+                evidence.append(ev)
+            break
     if not victims:
         return
     requires: list[ObjectRef] = []

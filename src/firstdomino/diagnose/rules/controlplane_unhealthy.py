@@ -49,10 +49,16 @@ _INTERESTING = (sig.LEASE, sig.DEADLINE, sig.ETCD_SLOW, sig.TIMEOUT)
 
 
 def _component(pod: Pod) -> str:
+    """The control-plane component a static/mirror pod runs ("" for anything else, e.g. a Job's pod)."""
+    if pod.status.phase in ("Succeeded", "Failed"):
+        return ""
     labels = pod.metadata.labels
-    name = labels.get("component") or labels.get("k8s-app") or ""
-    if name in COMPONENTS:
+    name = labels.get("component") or ""
+    mirror = any(o.kind == "Node" for o in pod.metadata.owner_references) or labels.get("tier") == "control-plane"
+    if name in COMPONENTS and mirror:
         return name
+    if not mirror:
+        return ""
     return next((c for c in COMPONENTS if pod.metadata.name.startswith(c + "-")), "")
 
 

@@ -88,6 +88,8 @@ def check(ctx: Context) -> Iterator[Finding]:
             for key in {release, hr.metadata.name, chart}
             for name, ns in storage.get(key, ())
             if (name, ns) != (release, store_ns)
+            # a second owner writes into the same namespace; a same-named release elsewhere is another app
+            and ns in {hr.spec.target_namespace or hr.metadata.namespace, store_ns}
         )
         if others and (release, store_ns) in storage.get(release, set()) | {(release, store_ns)}:
             for name, ns in others:

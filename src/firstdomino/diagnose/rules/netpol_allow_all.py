@@ -79,7 +79,8 @@ def check(ctx: Context) -> Iterator[Finding]:
                     yield ctx.finding(
                         RULE,
                         ref,
-                        f"{kind} {ref.namespace}/{ref.name} allows all {' and '.join(open_dirs)} traffic",
+                        f"{kind} {ref.namespace + '/' if ref.namespace else ''}{ref.name} allows all "
+                        f"{' and '.join(open_dirs)} traffic",
                         evidence=[
                             Evidence(str(ref), f"spec.{d}", "entities: all with an empty endpointSelector")
                             for d in open_dirs

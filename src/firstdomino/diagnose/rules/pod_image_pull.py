@@ -72,8 +72,10 @@ def check(ctx: Context) -> Iterator[Finding]:
                     )
                     messages.append(event.message)
         permanent = any(_PERMANENT.search(m) for m in messages)
+        failing = {name for name, _, _ in hits[id(members[0])]}
         detail = members[0].detail
-        image = next((c.image for c in detail.containers if c.image), "") if detail is not None else ""
+        containers = [*detail.init_containers, *detail.containers] if detail is not None else []
+        image = next((c.image for c in containers if c.name in failing and c.image), "")
         signals = ctx.signals(("", "", m) for m in messages)
         requires = [r for pod in members[:3] for r in pod_requires(ctx, pod, signals)]
         since = earliest(*(not_ready_since(p) for p in members))

@@ -37,7 +37,7 @@ from firstdomino.diagnose.common import earliest, pod_ready, ready_since, short
 from firstdomino.diagnose.context import Context
 from firstdomino.diagnose.finding import Evidence, Finding, Severity
 from firstdomino.diagnose.rule import LAYER_STATUS, Rule
-from firstdomino.model.kinds import Application, HelmRelease, Kustomization, Service, Source
+from firstdomino.model.kinds import Application, HelmRelease, Kustomization, Service, Source, WebhookConfiguration
 from firstdomino.model.ref import ObjectRef
 from firstdomino.model.snapshot import ref_of
 from firstdomino.model.timeutil import format_time, parse_duration, parse_time
@@ -45,7 +45,12 @@ from firstdomino.model.timeutil import format_time, parse_duration, parse_time
 
 def _recovered_at(ctx: Context, target: ObjectRef) -> datetime | None:
     """When a Service got its current ready backends (None if it has none or is not a Service)."""
-    svc = ctx.snapshot.get(target)
+    obj = ctx.snapshot.get(target)
+    if isinstance(obj, WebhookConfiguration):
+        services = [h.client_config.service for h in obj.webhooks if h.client_config.service is not None]
+        times = [_recovered_at(ctx, ObjectRef("Service", s.namespace, s.name)) for s in services]
+        return None if not times or None in times else max(t for t in times if t is not None)
+    svc = obj
     if not isinstance(svc, Service):
         return None
     ready, _total, known = ctx.index.service_backends(svc)
