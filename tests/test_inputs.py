@@ -144,3 +144,17 @@ def test_corrupt_archive_is_an_input_error(tmp_path: Path) -> None:
     archive.write_bytes(b"\x1f\x8b\x08\x00garbage")
     with pytest.raises(InputError):
         load_snapshot(archive)
+
+
+def test_large_json_files_are_read_through_a_memory_map_with_the_same_checks(tmp_path: Path) -> None:
+    pods = [dict(GOOD_POD, metadata={"name": f"p{i}", "namespace": "apps"}) for i in range(6000)]
+    body = json.dumps({"kind": "PodList", "apiVersion": "v1", "items": pods}, indent=1).encode()
+    assert len(body) > 1024 * 1024
+    snap = tmp_path / "snap"
+    snap.mkdir()
+    (snap / "pods.json").write_bytes(body)
+    (snap / "cut.json").write_bytes(body[: len(body) // 2])
+    snapshot = load_snapshot(snap)
+    assert len(list(snapshot.pods())) == 6000
+    cut = [p for p in snapshot.problems if p.path == "cut.json"]
+    assert cut and cut[0].line == body[: len(body) // 2].count(b"\n") + 1

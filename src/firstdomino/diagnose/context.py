@@ -57,7 +57,7 @@ class Context:
     def unhealthy_pods(self) -> tuple[Pod, ...]:
         """Pods that are not Ready (and not completed) or have a waiting container: the only pods whose
         containers can explain anything. Rules iterate these, not every pod of a large cluster."""
-        return tuple(p for p in self.snapshot.pods() if pod_needs_detail(p))
+        return tuple(p for p in self.snapshot.pods() if p.detail is not None and pod_needs_detail(p))
 
     # ----------------------------------------------------------------------- events
     @cached_property

@@ -28,6 +28,8 @@ CNI_AGENT_LABELS = (
     ("app", "flannel"),
     ("k8s-app", "calico-node"),
 )
+#: Where CNI agents run (Cilium and flannel charts, Calico's operator).
+CNI_NAMESPACES = ("kube-system", "cilium", "kube-flannel", "calico-system")
 
 
 def matches_selector(labels: Mapping[str, str], selector: LabelSelector | None) -> bool:
@@ -116,12 +118,12 @@ class Index:
     def cni_agents(self) -> dict[str, ObjectRef]:
         """node name -> the CNI agent pod on it (Cilium's, else flannel's or calico-node's)."""
         agents: dict[str, ObjectRef] = {}
-        for node, pods in self.pods_by_node.items():
-            for pod in pods:
+        for namespace in CNI_NAMESPACES:
+            for pod in self.pods_by_namespace.get(namespace, ()):
                 labels = pod.metadata.labels
-                if any(labels.get(k) == v for k, v in CNI_AGENT_LABELS):
+                node = pod.spec.node_name
+                if node and node not in agents and any(labels.get(k) == v for k, v in CNI_AGENT_LABELS):
                     agents[node] = ref_of(pod, "Pod")
-                    break
         return agents
 
     @cached_property

@@ -8,6 +8,7 @@ decoder drops that one field, retries, and reports what it dropped (`Decoded.pro
 
 from __future__ import annotations
 
+import mmap
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -76,15 +77,25 @@ def _list_decoder(view: type[Object]) -> msgspec.json.Decoder[Any]:
 
 
 def pod_needs_detail(pod: Pod) -> bool:
-    """A pod whose containers may explain something: not Ready (and not completed), or waiting."""
-    if pod.status.phase == "Succeeded":
+    """A pod whose containers may explain something: not Ready (and not completed), or waiting.
+    Runs once per pod of the cluster, hence the plain loops."""
+    status = pod.status
+    if status.phase == "Succeeded":
         return False
-    ready = next((c.status == "True" for c in pod.status.conditions if c.type == "Ready"), False)
-    if not ready:
+    for cond in status.conditions:
+        if cond.type == "Ready":
+            if cond.status != "True":
+                return True
+            break
+    else:
         return True
-    return any(
-        s.state.waiting is not None for s in (*pod.status.init_container_statuses, *pod.status.container_statuses)
-    )
+    for st in status.container_statuses:
+        if st.state.waiting is not None:
+            return True
+    for st in status.init_container_statuses:
+        if st.state.waiting is not None:
+            return True
+    return False
 
 
 def finish_pod(full: FullPod) -> Pod:
@@ -124,7 +135,7 @@ _SPEC_SUMMARY: msgspec.json.Decoder[PodSpecSummary] = msgspec.json.Decoder(PodSp
 _SPEC_FULL: msgspec.json.Decoder[PodSpec] = msgspec.json.Decoder(PodSpec)
 
 
-def _decode_pod_list(data: bytes) -> list[Object]:
+def _decode_pod_list(data: bytes | mmap.mmap) -> list[Object]:
     """One pass: every pod's metadata and status, its spec kept raw (a view into `data`, no copy) and
     decoded in full only for pods that need it; the raw bytes are not kept."""
     pods: list[Object] = []
@@ -136,12 +147,12 @@ def _decode_pod_list(data: bytes) -> list[Object]:
     return pods
 
 
-def line_of(data: bytes, offset: int) -> int:
+def line_of(data: bytes | mmap.mmap, offset: int) -> int:
     """1-based line number of a byte offset."""
-    return data.count(b"\n", 0, max(0, offset)) + 1
+    return bytes(data[: max(0, offset)]).count(b"\n") + 1
 
 
-def _json_error_line(data: bytes, error: Exception) -> int | None:
+def _json_error_line(data: bytes | mmap.mmap, error: Exception) -> int | None:
     match = _BYTE.search(str(error))
     if match:
         return line_of(data, int(match.group(1)))
@@ -218,7 +229,7 @@ def _name_of(value: Any) -> str:
 
 
 # --------------------------------------------------------------------------- JSON
-def decode_json(data: bytes, kind_hint: str = "") -> Decoded:
+def decode_json(data: bytes | mmap.mmap, kind_hint: str = "") -> Decoded:
     """Decode one JSON file: an object, a `*List`, or a bare array of objects."""
     out = Decoded()
     sniff = _SNIFF.match(data[:512])

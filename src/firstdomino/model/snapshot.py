@@ -130,8 +130,20 @@ class SnapshotBuilder:
         return True
 
     def add_many(self, objects: Iterable[Object], kind: str) -> None:
+        """Bulk add of one kind (the same rules as `add`, without a call per object)."""
+        by_ref = self._by_ref
+        bucket = self._by_kind.setdefault(kind, [])
+        cluster = kind in CLUSTER_SCOPED
         for obj in objects:
-            self.add(obj, kind)
+            meta = obj.metadata
+            if not meta.name:
+                continue
+            ref = ObjectRef(kind, "" if cluster else meta.namespace, meta.name)
+            if ref in by_ref:
+                self.duplicates += 1
+                continue
+            by_ref[ref] = obj
+            bucket.append(obj)
 
     def add_log(self, namespace: str, pod: str, container: str, previous: bool, text: str) -> None:
         self._logs[(namespace, pod, container, previous)] = text

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import json
+import mmap
 import os
 import re
 from itertools import pairwise
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from firstdomino.errors import InputError
 from firstdomino.model.decode import Decoded, decode_json, decode_yaml, looks_binary
-from firstdomino.model.kinds import VIEWS
+from firstdomino.model.kinds import VIEWS, Object
 from firstdomino.model.snapshot import Snapshot, SnapshotBuilder
 from firstdomino.model.timeutil import parse_time
 from firstdomino.sources.archive import extracted, is_archive
@@ -214,7 +215,13 @@ def _read_bytes(path: Path, rel: str, builder: SnapshotBuilder, limit: int) -> b
         return None
 
 
+#: JSON files larger than this are decoded from a read-only memory map of the page cache (no copy).
+MMAP_BYTES = 1024 * 1024
+
+
 def _load_file(path: Path, rel: str, hint: str, builder: SnapshotBuilder) -> None:
+    if path.name.lower().endswith(".json") and _load_mapped(path, rel, hint, builder):
+        return
     data = _read_bytes(path, rel, builder, MAX_FILE_BYTES)
     if data is None:
         return
@@ -231,6 +238,28 @@ def _load_file(path: Path, rel: str, hint: str, builder: SnapshotBuilder) -> Non
             decoded = decode_yaml(data, hint)  # `{`-led YAML flow mappings
     else:
         decoded = decode_yaml(data, hint)
+    _record(decoded, rel, hint, builder)
+
+
+def _load_mapped(path: Path, rel: str, hint: str, builder: SnapshotBuilder) -> bool:
+    """Decode a large JSON file straight from a memory map. False when the file is small or odd
+    (then the ordinary path reads it and reports whatever is wrong)."""
+    try:
+        size = path.stat().st_size
+        if size < MMAP_BYTES or size > MAX_FILE_BYTES:
+            return False
+        with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            head = mapped[:8192]
+            if looks_binary(head) or head.lstrip()[:1] not in (b"{", b"["):
+                return False
+            decoded = decode_json(mapped, hint)
+    except (OSError, ValueError, BufferError):
+        return False
+    _record(decoded, rel, hint, builder)
+    return True
+
+
+def _record(decoded: Decoded, rel: str, hint: str, builder: SnapshotBuilder) -> None:
     kindless = [p for p in decoded.problems if "object without a kind" in p[1]]
     if kindless and not decoded.objects:
         builder.note(f"{rel}: not Kubernetes objects ({len(kindless)} item(s) without a kind): skipped")
@@ -238,8 +267,11 @@ def _load_file(path: Path, rel: str, hint: str, builder: SnapshotBuilder) -> Non
         if kindless and not decoded.objects and "object without a kind" in message:
             continue
         builder.problem(rel, line, message)
+    by_kind: dict[str, list[Object]] = {}
     for kind, obj in decoded.objects:
-        builder.add(obj, kind)
+        by_kind.setdefault(kind, []).append(obj)
+    for kind, objects in by_kind.items():
+        builder.add_many(objects, kind)
     if hint and decoded.objects and not decoded.list_kind.endswith("List"):
         if any(not obj.kind for _, obj in decoded.objects):
             builder.note(f"{rel}: items without kind read as {hint} (from the file name)")
