@@ -72,15 +72,10 @@ class Index:
                 if isinstance(obj, Workload) and obj.spec.selector is not None:
                     keys.update(obj.spec.selector.match_labels)
         self._selector_keys = frozenset(keys)
-        self._pods_by_ns_label: dict[str, dict[tuple[str, str], list[Pod]]] = defaultdict(lambda: defaultdict(list))
+        self._pods_by_ns_label: dict[str, dict[tuple[str, str], list[Pod]]] = {}
         self.pods_by_namespace: dict[str, list[Pod]] = defaultdict(list)
         for pod in snapshot.pods():
-            ns = pod.metadata.namespace
-            self.pods_by_namespace[ns].append(pod)
-            by_label = self._pods_by_ns_label[ns]
-            for item in pod.metadata.labels.items():
-                if item[0] in keys:
-                    by_label[item].append(pod)
+            self.pods_by_namespace[pod.metadata.namespace].append(pod)
         self.service_by_ip: dict[str, Service] = {}
         self.services_by_namespace: dict[str, list[Service]] = defaultdict(list)
         for obj in snapshot.of("Service"):
@@ -131,13 +126,26 @@ class Index:
         return {p.status.pod_ip: p for p in self.snapshot.pods() if p.status.pod_ip and not p.spec.host_network}
 
     # ----------------------------------------------------------------------- selection
+    def _label_index(self, namespace: str) -> dict[tuple[str, str], list[Pod]]:
+        """(label, value) -> pods of one namespace, for the label keys selectors use; built on first use."""
+        found = self._pods_by_ns_label.get(namespace)
+        if found is None:
+            found = defaultdict(list)
+            keys = self._selector_keys
+            for pod in self.pods_by_namespace.get(namespace, ()):
+                for item in pod.metadata.labels.items():
+                    if item[0] in keys:
+                        found[item].append(pod)
+            self._pods_by_ns_label[namespace] = found
+        return found
+
     def select_pods(self, namespace: str, selector: Mapping[str, str] | None) -> list[Pod]:
         """Pods in `namespace` whose labels match a map selector (a Service's). None/{} -> []."""
         if not selector:
             return []
         if not self._selector_keys.issuperset(selector):
             return [p for p in self.pods_by_namespace.get(namespace, []) if matches_map(p.metadata.labels, selector)]
-        by_label = self._pods_by_ns_label.get(namespace)
+        by_label = self._label_index(namespace)
         if not by_label:
             return []
         items = sorted(selector.items(), key=lambda kv: len(by_label.get(kv, ())))

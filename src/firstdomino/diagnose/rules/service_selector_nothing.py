@@ -48,6 +48,9 @@ def check(ctx: Context) -> Iterator[Finding]:
         if not isinstance(svc, Service) or not svc.spec.selector or svc.spec.type == "ExternalName":
             continue
         ns, selector = svc.metadata.namespace, svc.spec.selector
+        _ready, total, known = ctx.index.service_backends(svc)
+        if known and total > 0:
+            continue  # its slices list endpoints: the selector matches pods
         if is_api_service(ns, svc.metadata.name) or ctx.index.select_pods(ns, selector):
             continue
         templates = [
