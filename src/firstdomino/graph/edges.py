@@ -18,7 +18,9 @@ from firstdomino.model.kinds import (
     EndpointSlice,
     HelmRelease,
     Issuer,
+    KeyRef,
     Kustomization,
+    NameRef,
     Object,
     Pod,
     PodSpec,
@@ -39,44 +41,34 @@ def owner_edges(snapshot: Snapshot, index: Index, ref: ObjectRef, obj: Object) -
         yield owner, "owner"
 
 
+def _needed(source: NameRef | KeyRef | None) -> str:
+    """The name a reference needs, or "" when it is absent or optional."""
+    return source.name if source is not None and source.name and not source.optional else ""
+
+
 def pod_spec_refs(namespace: str, spec: PodSpec) -> Iterator[tuple[ObjectRef, str]]:
     """Secrets and ConfigMaps a pod spec needs (volumes, env, envFrom, imagePullSecrets)."""
+    wanted: list[tuple[str, str, str]] = []
     for volume in spec.volumes:
         if volume.secret is not None and volume.secret.secret_name and not volume.secret.optional:
-            yield ObjectRef("Secret", namespace, volume.secret.secret_name), "mounts-secret"
-        if volume.config_map is not None and volume.config_map.name and not volume.config_map.optional:
-            yield ObjectRef("ConfigMap", namespace, volume.config_map.name), "mounts-configmap"
-        if volume.projected is not None:
-            for source in volume.projected.sources:
-                if source.secret is not None and source.secret.name and not source.secret.optional:
-                    yield ObjectRef("Secret", namespace, source.secret.name), "mounts-secret"
-                if source.config_map is not None and source.config_map.name and not source.config_map.optional:
-                    yield ObjectRef("ConfigMap", namespace, source.config_map.name), "mounts-configmap"
+            wanted.append(("Secret", volume.secret.secret_name, "mounts-secret"))
+        wanted.append(("ConfigMap", _needed(volume.config_map), "mounts-configmap"))
+        for source in volume.projected.sources if volume.projected is not None else ():
+            wanted.append(("Secret", _needed(source.secret), "mounts-secret"))
+            wanted.append(("ConfigMap", _needed(source.config_map), "mounts-configmap"))
     for container in (*spec.init_containers, *spec.containers):
         for env in container.env:
-            src = env.value_from
-            if src is None:
-                continue
-            if src.secret_key_ref is not None and src.secret_key_ref.name and not src.secret_key_ref.optional:
-                yield ObjectRef("Secret", namespace, src.secret_key_ref.name), "env-secret"
-            if (
-                src.config_map_key_ref is not None
-                and src.config_map_key_ref.name
-                and not src.config_map_key_ref.optional
-            ):
-                yield ObjectRef("ConfigMap", namespace, src.config_map_key_ref.name), "env-configmap"
+            if env.value_from is not None:
+                wanted.append(("Secret", _needed(env.value_from.secret_key_ref), "env-secret"))
+                wanted.append(("ConfigMap", _needed(env.value_from.config_map_key_ref), "env-configmap"))
         for env_from in container.env_from:
-            if env_from.secret_ref is not None and env_from.secret_ref.name and not env_from.secret_ref.optional:
-                yield ObjectRef("Secret", namespace, env_from.secret_ref.name), "env-secret"
-            if (
-                env_from.config_map_ref is not None
-                and env_from.config_map_ref.name
-                and not env_from.config_map_ref.optional
-            ):
-                yield ObjectRef("ConfigMap", namespace, env_from.config_map_ref.name), "env-configmap"
+            wanted.append(("Secret", _needed(env_from.secret_ref), "env-secret"))
+            wanted.append(("ConfigMap", _needed(env_from.config_map_ref), "env-configmap"))
     for pull in spec.image_pull_secrets:
-        if pull.name:
-            yield ObjectRef("Secret", namespace, pull.name), "pull-secret"
+        wanted.append(("Secret", pull.name, "pull-secret"))
+    for kind, name, label in wanted:
+        if name:
+            yield ObjectRef(kind, namespace, name), label
 
 
 def pod_edges(snapshot: Snapshot, index: Index, ref: ObjectRef, pod: Object) -> Iterator[tuple[ObjectRef, str]]:

@@ -99,25 +99,24 @@ class Graph:
     def dependencies(self, ref: ObjectRef, label: str | None = None) -> list[ObjectRef]:
         """What `ref` depends on (optionally only edges with `label`), in insertion order."""
         self._expand(ref)
-        node = self._ids.get(ref)
-        if node is None:
-            return []
-        want = self._labels.get(label) if label is not None else None
-        if label is not None and want is None:
-            return []
-        return _unique(self._refs[t] for t, lab in self._out.get(node, ()) if want is None or lab == want)
+        return self._neighbours(self._out, ref, label)
 
     def dependents(self, ref: ObjectRef, label: str | None = None) -> list[ObjectRef]:
         """What depends on `ref`. Asking through a lazy label builds every lazy edge first."""
         if label is None or label in self._lazy_labels:
             self._expand_all()
+        return self._neighbours(self._in, ref, label)
+
+    def _neighbours(
+        self, adjacency: dict[int, list[tuple[int, int]]], ref: ObjectRef, label: str | None
+    ) -> list[ObjectRef]:
         node = self._ids.get(ref)
         if node is None:
             return []
         want = self._labels.get(label) if label is not None else None
         if label is not None and want is None:
             return []
-        return _unique(self._refs[s] for s, lab in self._in.get(node, ()) if want is None or lab == want)
+        return _unique(self._refs[n] for n, lab in adjacency.get(node, ()) if want is None or lab == want)
 
     def edges(self) -> Iterator[Edge]:
         self._expand_all()

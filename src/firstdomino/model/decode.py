@@ -286,13 +286,7 @@ def _decode_json_item(raw: msgspec.Raw, index: int, list_kind: str, hint: str, o
     except (msgspec.DecodeError, RecursionError) as error:
         out.problems.append((None, f"{where}{error}"))
         return
-    value = _ANY.decode(raw)
-    obj, notes = convert_lenient(value, view)
-    label = f"{where}{kind} {_name_of(value)}: "
-    for note in notes:
-        out.problems.append((None, label + note))
-    if obj is not None:
-        out.objects.append((kind, _finish(obj)))
+    _convert_into(out, _ANY.decode(raw), view, kind, None, where)
 
 
 # --------------------------------------------------------------------------- YAML
@@ -425,8 +419,13 @@ def _decode_item(item: Any, list_kind: str, hint: str, out: Decoded) -> None:
         out.problems.append((line, "object without a kind (and none can be inferred)"))
         return
     view = view_for(api_version if isinstance(api_version, str) else "", kind)
-    obj, notes = convert_lenient(item, view)
-    label = f"{kind} {_name_of(item)}: "
+    _convert_into(out, item, view, kind, line, "")
+
+
+def _convert_into(out: Decoded, value: Any, view: type[Object], kind: str, line: int | None, where: str) -> None:
+    """Lenient conversion of one plain value; what was dropped is reported against the object."""
+    obj, notes = convert_lenient(value, view)
+    label = f"{where}{kind} {_name_of(value)}: "
     for note in notes:
         out.problems.append((line, label + note))
     if obj is not None:
