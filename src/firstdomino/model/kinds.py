@@ -26,7 +26,6 @@ class OwnerReference(View, frozen=True):
     kind: str = ""
     name: str = ""
     uid: str = ""
-    api_version: str = ""
     controller: bool = False
 
 
@@ -63,8 +62,6 @@ class Condition(View, frozen=True):
     reason: str = ""
     message: str = ""
     last_transition_time: str | None = None
-    last_update_time: str | None = None
-    last_probe_time: str | None = None
     observed_generation: int = 0
 
 
@@ -199,9 +196,7 @@ class ContainerState(View, frozen=True):
 class ContainerStatus(View, frozen=True):
     name: str = ""
     ready: bool = False
-    started: bool | None = None
     restart_count: int = 0
-    image: str = ""
     state: ContainerState = _F(default_factory=ContainerState)
     last_state: ContainerState = _F(default_factory=ContainerState)
 
@@ -211,8 +206,6 @@ class PodStatus(View, frozen=True):
     reason: str = ""
     message: str = ""
     pod_ip: str = ""
-    host_ip: str = ""
-    start_time: str | None = None
     conditions: list[Condition] = _F(default_factory=list)
     container_statuses: list[ContainerStatus] = _F(default_factory=list)
     init_container_statuses: list[ContainerStatus] = _F(default_factory=list)

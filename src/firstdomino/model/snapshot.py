@@ -134,11 +134,12 @@ class SnapshotBuilder:
         by_ref = self._by_ref
         bucket = self._by_kind.setdefault(kind, [])
         cluster = kind in CLUSTER_SCOPED
+        new_ref = tuple.__new__  # ObjectRef is a NamedTuple: skip its Python-level __new__ in this hot loop
         for obj in objects:
             meta = obj.metadata
             if not meta.name:
                 continue
-            ref = ObjectRef(kind, "" if cluster else meta.namespace, meta.name)
+            ref = new_ref(ObjectRef, (kind, "" if cluster else meta.namespace, meta.name))
             if ref in by_ref:
                 self.duplicates += 1
                 continue
