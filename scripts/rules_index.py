@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from firstdomino.diagnose.registry import RULES  # noqa: E402
+from firstdomino.lint.registry import LINT_RULES  # noqa: E402
 
 
 def render() -> str:
@@ -51,6 +52,11 @@ def render() -> str:
                 lines += [text, ""]
         if rule.symptoms:
             lines += [f"Symptom ids it may also report (never root causes): {', '.join(rule.symptoms)}", ""]
+    lines += ["", "# Lint rules (`firstdomino lint`)", "", "| id | severity | title |", "|---|---|---|"]
+    lint_rules = sorted(LINT_RULES, key=lambda r: r.id)
+    lines += [f"| `{r.id}` | {r.severity} | {r.title} |" for r in lint_rules]
+    for lint_rule in lint_rules:
+        lines += ["", f"## lint: {lint_rule.id}", "", "```", lint_rule.doc, "```"]
     return "\n".join(line.rstrip() for line in lines).rstrip() + "\n"
 
 

@@ -20,8 +20,12 @@ from firstdomino.diagnose import diagnose as run_diagnosis
 from firstdomino.diagnose.finding import STATE_HAZARD, STATE_STUCK
 from firstdomino.diagnose.registry import BY_ID, RULES
 from firstdomino.errors import ClusterUnreachable, FirstDominoError, InputError, UsageError
+from firstdomino.lint import lint as run_lint
+from firstdomino.lint.registry import LINT_BY_ID, LINT_RULES
+from firstdomino.lint.runner import parse_config
 from firstdomino.report import render_json, render_text, render_yaml
-from firstdomino.sources import load_snapshot
+from firstdomino.report.lint import render_lint_json, render_lint_text, render_sarif
+from firstdomino.sources import load_config, load_repository, load_snapshot
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_UNREACHABLE = 0, 1, 2, 3
 
@@ -91,15 +95,59 @@ def diagnose(source: str | None, output: str, fail_on: str, exit_zero: bool, no_
 
 
 @cli.command()
+@click.argument("path", type=click.Path(file_okay=False), default=".")
+@click.option("-o", "--output", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["low", "medium", "high", "critical"]),
+    default="high",
+    show_default=True,
+    help="Exit 1 when a finding at or above this severity remains.",
+)
+@click.option("--exit-zero", is_flag=True, help="Always exit 0 (except usage and input errors).")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def lint(path: str, output: str, fail_on: str, exit_zero: bool, debug: bool) -> None:
+    """Predict bootstrap failures from a GitOps repository before apply (Flux, Argo CD, helmfile, Cilium values).
+
+    \b
+    Examples:
+      firstdomino lint .
+      firstdomino lint ./fleet -o sarif > firstdomino.sarif
+    """
+    try:
+        repo = load_repository(path)
+        config, config_problems = load_config(path)
+    except FirstDominoError as error:
+        _fail(error, debug)
+    suppressions, parse_problems = parse_config(config)
+    result = run_lint(repo, suppressions=suppressions, config_problems=[*config_problems, *parse_problems])
+    if output == "json":
+        click.echo(render_lint_json(result), nl=False)
+    elif output == "sarif":
+        click.echo(render_sarif(result, LINT_RULES), nl=False)
+    else:
+        click.echo(render_lint_text(result), nl=False)
+    failing = [f for f in result.findings if f.severity >= Severity.parse(fail_on)]
+    sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_OK)
+
+
+@cli.command()
 @click.argument("rule_id")
 def explain(rule_id: str) -> None:
     """Print the documentation of a rule (what it detects, why it matters, example, fix, references)."""
     rule = BY_ID.get(rule_id)
-    if rule is None:
+    lint_rule = LINT_BY_ID.get(rule_id)
+    if rule is None and lint_rule is None:
         click.echo(f"error: unknown rule id {rule_id!r}; `firstdomino rules` lists them", err=True)
         sys.exit(EXIT_INPUT)
-    click.echo(f"{rule.id} — {rule.title} (severity {rule.severity})\n")
-    click.echo(rule.doc)
+    if rule is not None:
+        click.echo(f"{rule.id} — {rule.title} (severity {rule.severity}; diagnose)\n")
+        click.echo(rule.doc)
+    if lint_rule is not None:
+        if rule is not None:
+            click.echo("")
+        click.echo(f"{lint_rule.id} — {lint_rule.title} (severity {lint_rule.severity}; lint)\n")
+        click.echo(lint_rule.doc)
 
 
 @cli.command()
@@ -112,15 +160,27 @@ def rules(output: str) -> None:
         click.echo(
             json.dumps(
                 [
-                    {"id": r.id, "title": r.title, "severity": str(r.severity), "kinds": list(r.kinds)}
+                    {
+                        "id": r.id,
+                        "title": r.title,
+                        "severity": str(r.severity),
+                        "command": "diagnose",
+                        "kinds": list(r.kinds),
+                    }
                     for r in sorted(RULES, key=lambda r: r.id)
+                ]
+                + [
+                    {"id": r.id, "title": r.title, "severity": str(r.severity), "command": "lint"}
+                    for r in sorted(LINT_RULES, key=lambda r: r.id)
                 ],
                 indent=2,
             )
         )
         return
     for rule in sorted(RULES, key=lambda r: r.id):
-        click.echo(f"{rule.id:40} {rule.severity!s:9} {rule.title}")
+        click.echo(f"{rule.id:40} {rule.severity!s:9} diagnose  {rule.title}")
+    for lint_rule in sorted(LINT_RULES, key=lambda r: r.id):
+        click.echo(f"{lint_rule.id:40} {lint_rule.severity!s:9} lint      {lint_rule.title}")
 
 
 def _fail(error: FirstDominoError, debug: bool) -> NoReturn:

@@ -11,27 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import IntEnum
 
 from firstdomino.model.ref import ObjectRef
+from firstdomino.model.severity import Severity
 from firstdomino.model.snapshot import InputProblem, NotChecked
 
-
-class Severity(IntEnum):
-    LOW = 1
-    MEDIUM = 2
-    HIGH = 3
-    CRITICAL = 4
-
-    @classmethod
-    def parse(cls, text: str) -> Severity:
-        try:
-            return cls[text.strip().upper()]
-        except KeyError:
-            raise ValueError(f"unknown severity {text!r} (use low, medium, high or critical)") from None
-
-    def __str__(self) -> str:
-        return self.name.lower()
+__all__ = ["CascadeNode", "Diagnosis", "Evidence", "Finding", "Severity"]
 
 
 @dataclass(frozen=True, order=True)

@@ -435,3 +435,26 @@ def _convert_into(out: Decoded, value: Any, view: type[Object], kind: str, line:
 def looks_binary(data: bytes) -> bool:
     """A NUL byte near the start means this is not a text file."""
     return b"\x00" in data[:8192]
+
+
+def parse_yaml_documents(data: bytes) -> tuple[list[Any], list[tuple[int | None, str]]]:
+    """Every document of a YAML file as plain values (mappings are `LineDict`, with `.line`), with the
+    same guards as the snapshot reader (size, UTF-8, alias bombs, nesting). For the repository reader."""
+    problems: list[tuple[int | None, str]] = []
+    if len(data) > MAX_YAML_BYTES:
+        return [], [(None, f"YAML file larger than {MAX_YAML_BYTES // (1024 * 1024)} MiB: not read")]
+    if looks_binary(data):
+        return [], [(None, "binary file, not YAML")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return [], [(line_of(data, error.start), "not UTF-8 text")]
+    try:
+        bomb = _check_aliases(text)
+        if bomb:
+            return [], [(None, bomb)]
+        return [d for d in iter_yaml(text) if d is not None], problems
+    except yaml.YAMLError as error:
+        return [], [_yaml_error(error)]
+    except (RecursionError, MemoryError):
+        return [], [(None, "YAML nested too deeply")]

@@ -4,5 +4,6 @@
 """
 
 from firstdomino.sources.load import load_snapshot
+from firstdomino.sources.repo import load_config, load_repository
 
-__all__ = ["load_snapshot"]
+__all__ = ["load_config", "load_repository", "load_snapshot"]

@@ -1,0 +1,26 @@
+"""The explicit lint rule registry."""
+
+from __future__ import annotations
+
+from firstdomino.lint.rule import LintRule
+from firstdomino.lint.rules import (
+    chart_version_drift,
+    cilium_kpr_service_host,
+    cilium_policy_never,
+    divergent_dual_management,
+    flux_dependency_cycle,
+    flux_dependency_missing,
+    netpol_allow_all,
+)
+
+LINT_RULES: tuple[LintRule, ...] = (
+    divergent_dual_management.RULE,
+    chart_version_drift.RULE,
+    flux_dependency_missing.RULE,
+    flux_dependency_cycle.RULE,
+    cilium_policy_never.RULE,
+    cilium_kpr_service_host.RULE,
+    netpol_allow_all.RULE,
+)
+
+LINT_BY_ID: dict[str, LintRule] = {rule.id: rule for rule in LINT_RULES}

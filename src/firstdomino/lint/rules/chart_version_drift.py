@@ -1,0 +1,62 @@
+"""gitops/chart-version-drift — the same chart pinned to different versions in two places.
+
+What it detects:
+    A chart (by name) pinned to two or more different versions across the repository's HelmReleases,
+    helmfile releases and Argo CD Applications, whatever their namespaces.
+
+Why it matters:
+    A bootstrap installs one version and the GitOps controller "upgrades" to the other (or back), or two
+    clusters built from the same repository run different CRD versions. Usually one pin was forgotten in a
+    version bump.
+
+Example:
+    `bootstrap/helmfile.d/01-core.yaml` pins cilium 1.18.2, `kubernetes/apps/cilium/helmrelease.yaml` 1.18.3.
+
+Fix:
+    Pin the chart in one place (a shared values/version file, or let one deployer read the other's file),
+    or bump every pin together.
+
+References:
+    https://helm.sh/docs/topics/chart_best_practices/dependencies/#versions
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from firstdomino.lint.finding import LintFinding
+from firstdomino.lint.helm import Release, releases
+from firstdomino.lint.rule import LintRule
+from firstdomino.model.repo import Repository
+from firstdomino.model.severity import Severity
+
+
+def check(repo: Repository) -> Iterator[LintFinding]:
+    by_chart: dict[str, list[Release]] = defaultdict(list)
+    for release in releases(repo):
+        if release.chart and release.version and "<template>" not in release.version:
+            by_chart[release.chart].append(release)
+    for chart, members in sorted(by_chart.items()):
+        versions = sorted({r.version for r in members})
+        if len(versions) < 2:
+            continue
+        members.sort(key=lambda r: (r.doc.path, r.doc.line))
+        first = members[0]
+        yield RULE.finding(
+            first.doc,
+            f"chart {chart} is pinned to {len(versions)} versions: "
+            + ", ".join(f"{r.version} ({r.doc.path}:{r.doc.line})" for r in members),
+            related=[r.doc for r in members[1:]],
+        )
+
+
+RULE = LintRule(
+    id="gitops/chart-version-drift",
+    title="Chart pinned to different versions",
+    severity=Severity.MEDIUM,
+    check=check,
+    module=__name__,
+    fix="Pin the chart version in one place, or bump every pin together.",
+    docs=("https://helm.sh/docs/topics/chart_best_practices/dependencies/#versions",),
+)

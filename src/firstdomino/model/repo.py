@@ -1,0 +1,78 @@
+"""The repository model: the documents of a GitOps repository, each with its file and line, and typed
+accessors for the GitOps kinds lint rules read (Flux, Argo CD, helmfile releases). Pure; built by
+`sources.repo`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from firstdomino.model.snapshot import InputProblem
+
+
+@dataclass(frozen=True)
+class Document:
+    """One object of the repository: a Kubernetes manifest, a helmfile release, a Terraform resource."""
+
+    path: str  # relative to the repository root, POSIX separators
+    line: int  # 1-based line of the object
+    kind: str
+    api_version: str
+    name: str
+    namespace: str
+    body: Mapping[str, Any]
+    source: str = "manifest"  # manifest | helmfile | terraform
+
+    @property
+    def group(self) -> str:
+        return self.api_version.rpartition("/")[0]
+
+    def get(self, *keys: str | int, default: Any = None) -> Any:
+        """A nested value (`doc.get("spec", "dependsOn")`), `default` when any step is missing."""
+        value: Any = self.body
+        for key in keys:
+            if isinstance(key, int):
+                if not isinstance(value, list) or not -len(value) <= key < len(value):
+                    return default
+                value = value[key]
+            elif isinstance(value, Mapping) and key in value:
+                value = value[key]
+            else:
+                return default
+        return value
+
+    def line_of(self, *keys: str) -> int:
+        """The line of a nested key when the parser recorded it, else the object's line."""
+        value: Any = self.body
+        line = self.line
+        for key in keys:
+            if not isinstance(value, Mapping) or key not in value:
+                break
+            value = value[key]
+            line = getattr(value, "line", line)
+        return line
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.namespace}/{self.name}"
+
+
+@dataclass(frozen=True)
+class Repository:
+    root: str
+    documents: tuple[Document, ...]
+    problems: tuple[InputProblem, ...] = ()
+    files: int = 0
+    notes: tuple[str, ...] = field(default=())
+
+    def of(self, *kinds: str) -> Iterator[Document]:
+        for doc in self.documents:
+            if doc.kind in kinds:
+                yield doc
+
+    def flux(self, kind: str) -> Iterator[Document]:
+        """Flux objects of a kind (Kustomization from kustomize.toolkit.fluxcd.io, not kustomize's own)."""
+        for doc in self.of(kind):
+            if doc.group.endswith("toolkit.fluxcd.io"):
+                yield doc
