@@ -310,7 +310,37 @@ def _make_loader() -> type[yaml.SafeLoader]:
         yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
         lambda loader, node: loader.construct_mapping(node, deep=True),
     )
+    # Application tags (`!env_var`, `!Ref`, `!secret`) are not ours to interpret: read the plain value.
+    Loader.add_multi_constructor("!", _construct_plain)
+    # `=` is YAML 1.1's "value" type; Kubernetes (go-yaml) reads it as the string "=".
+    Loader.add_constructor("tag:yaml.org,2002:value", lambda loader, node: loader.construct_scalar(node))
     return Loader
+
+
+def _construct_plain(loader: Any, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node, deep=True)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node, deep=True)
+    return loader.construct_scalar(node)
+
+
+def rename_duplicate_anchors(text: str) -> str:
+    """YAML lets an anchor be defined again (an alias refers to the latest definition); PyYAML refuses.
+    Give every definition a unique name and point each alias at the definition before it."""
+    edits: list[tuple[int, int, str]] = []
+    latest: dict[str, str] = {}
+    count = 0
+    for token in yaml.scan(text, Loader=yaml.SafeLoader):
+        if isinstance(token, yaml.AnchorToken):
+            count += 1
+            latest[token.value] = f"{token.value}__{count}"
+            edits.append((token.start_mark.index, token.end_mark.index, "&" + latest[token.value]))
+        elif isinstance(token, yaml.AliasToken) and token.value in latest:
+            edits.append((token.start_mark.index, token.end_mark.index, "*" + latest[token.value]))
+    for start, end, replacement in reversed(edits):
+        text = text[:start] + replacement + text[end:]
+    return text
 
 
 _LOADER = _make_loader()
@@ -437,6 +467,17 @@ def looks_binary(data: bytes) -> bool:
     return b"\x00" in data[:8192]
 
 
+class _Bomb(Exception):
+    """A document whose aliases expand past the limit."""
+
+
+def _parse_checked(text: str) -> list[Any]:
+    bomb = _check_aliases(text)
+    if bomb:
+        raise _Bomb(bomb)
+    return [d for d in iter_yaml(text) if d is not None]
+
+
 def parse_yaml_documents(data: bytes) -> tuple[list[Any], list[tuple[int | None, str]]]:
     """Every document of a YAML file as plain values (mappings are `LineDict`, with `.line`), with the
     same guards as the snapshot reader (size, UTF-8, alias bombs, nesting). For the repository reader."""
@@ -450,10 +491,14 @@ def parse_yaml_documents(data: bytes) -> tuple[list[Any], list[tuple[int | None,
     except UnicodeDecodeError as error:
         return [], [(line_of(data, error.start), "not UTF-8 text")]
     try:
-        bomb = _check_aliases(text)
-        if bomb:
-            return [], [(None, bomb)]
-        return [d for d in iter_yaml(text) if d is not None], problems
+        try:
+            return _parse_checked(text), problems
+        except yaml.composer.ComposerError as error:
+            if "second occurrence" not in str(error):
+                raise
+            return _parse_checked(rename_duplicate_anchors(text)), problems
+    except _Bomb as bomb:
+        return [], [(None, str(bomb))]
     except yaml.YAMLError as error:
         return [], [_yaml_error(error)]
     except (RecursionError, MemoryError):

@@ -10,6 +10,7 @@ standard bootstrap pattern) records that file under `valuesFromHelmRelease`. Unr
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import re
 from pathlib import Path
@@ -73,7 +74,86 @@ def load_repository(path: str | os.PathLike[str]) -> Repository:
                 problems.append(InputProblem(rel, None, f"more than {MAX_FILES} YAML files: the rest is not read"))
                 break
             _read(file, rel, documents, problems)
-    return Repository(str(root), tuple(documents), tuple(sorted(problems)), files)
+    return Repository(str(root), tuple(_kustomize_namespaces(documents)), tuple(sorted(problems)), files)
+
+
+_KUSTOMIZE_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+_CLUSTER_KINDS = frozenset(
+    {
+        "Namespace",
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "CustomResourceDefinition",
+        "ValidatingWebhookConfiguration",
+        "MutatingWebhookConfiguration",
+        "ClusterIssuer",
+        "CiliumClusterwideNetworkPolicy",
+        "StorageClass",
+        "PriorityClass",
+        "APIService",
+    }
+)
+
+
+def _kustomize_namespaces(documents: list[Document]) -> list[Document]:
+    """Apply Kustomize's `namespace:` to the objects its local resources produce (it overrides theirs):
+    a Flux Kustomization in `apps/ks.yaml` without a namespace lives where `apps/kustomization.yaml` puts it."""
+    configs = {d.path: d for d in documents if d.kind == "Kustomization" and d.group == "kustomize.config.k8s.io"}
+    by_dir = {path.rsplit("/", 1)[0] if "/" in path else "": doc for path, doc in configs.items()}
+    assigned: dict[str, str] = {}
+
+    def walk(directory: str, namespace: str, depth: int) -> None:
+        config = by_dir.get(directory)
+        if config is None or depth > 20:
+            return
+        own = config.get("namespace")
+        namespace = own if isinstance(own, str) and own else namespace
+        for entry in list(config.get("resources") or []) + list(config.get("components") or []):
+            if not isinstance(entry, str) or "://" in entry or entry.startswith(("github.com/", "git@")):
+                continue
+            target = _normalise(f"{directory}/{entry}" if directory else entry)
+            if target is None:
+                continue
+            if target in by_dir:
+                walk(target, namespace, depth + 1)
+            elif namespace:
+                assigned.setdefault(target, namespace)
+
+    children = {
+        _normalise(f"{d}/{e}" if d else str(e))
+        for d, c in by_dir.items()
+        for e in list(c.get("resources") or [])
+        if isinstance(e, str)
+    }
+    for directory in sorted(by_dir):
+        if directory not in children:  # roots of kustomize trees first; inner ones inherit
+            walk(directory, "", 0)
+    out = []
+    for doc in documents:
+        namespace = assigned.get(doc.path)
+        if (
+            namespace
+            and doc.kind not in _CLUSTER_KINDS
+            and doc.source == "manifest"
+            and not (doc.kind == "Kustomization" and doc.group == "kustomize.config.k8s.io")
+        ):
+            doc = dataclasses.replace(doc, namespace=namespace)
+        out.append(doc)
+    return out
+
+
+def _normalise(path: str) -> str | None:
+    parts: list[str] = []
+    for part in path.replace("\\", "/").split("/"):
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        else:
+            parts.append(part)
+    return "/".join(parts)
 
 
 def _read(file: Path, rel: str, documents: list[Document], problems: list[InputProblem]) -> None:
@@ -92,9 +172,14 @@ def _read(file: Path, rel: str, documents: list[Document], problems: list[InputP
             data = strip_templates(data.decode("utf-8")).encode()
     values, errors = parse_yaml_documents(data)
     for line, message in errors:
-        problems.append(InputProblem(rel, line, message))
+        if rel.endswith(".gotmpl"):  # a Go template is YAML only once rendered: not a defect of the repository
+            problems.append(
+                InputProblem(rel, line, f"Go template not rendered, not checked ({message})", "input/template")
+            )
+        else:
+            problems.append(InputProblem(rel, line, message))
     for value in values:
-        if is_helmfile(rel) and isinstance(value, dict) and isinstance(value.get("releases"), list):
+        if _looks_like_helmfile(value):
             documents.extend(_helmfile_releases(file, rel, value))
         else:
             _manifests(value, rel, documents)
@@ -117,13 +202,59 @@ def _manifests(value: Any, rel: str, out: list[Document]) -> None:
     out.append(Document(rel, getattr(value, "line", 1), kind, api_version, name, namespace, value))
 
 
+def _looks_like_helmfile(value: Any) -> bool:
+    """A helmfile state file, wherever it lives: a top-level `releases` list, not a Kubernetes object."""
+    return isinstance(value, dict) and isinstance(value.get("releases"), list) and "apiVersion" not in value
+
+
+def _helmfile_templates(file: Path, value: dict[str, Any], depth: int = 0) -> dict[str, tuple[Path, dict[str, Any]]]:
+    """Release templates of a helmfile and of its `bases` (name -> (file that defines it, fields))."""
+    found: dict[str, tuple[Path, dict[str, Any]]] = {}
+    for base in value.get("bases") or []:
+        if not isinstance(base, str) or depth > 5:
+            continue
+        path = (file.parent / base).resolve()
+        if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
+            continue
+        try:
+            docs, _ = parse_yaml_documents(strip_templates(path.read_text(errors="replace")).encode())
+        except OSError:
+            continue
+        for doc in docs:
+            if isinstance(doc, dict):
+                found.update(_helmfile_templates(path, doc, depth + 1))
+    for name, fields in (value.get("templates") or {}).items() if isinstance(value.get("templates"), dict) else ():
+        if isinstance(fields, dict):
+            found[str(name)] = (file, fields)
+    return found
+
+
+def _inherited(release: dict[str, Any], templates: dict[str, tuple[Path, dict[str, Any]]], default: Any) -> list[str]:
+    names: list[str] = []
+    inherit = release.get("inherit")
+    for entry in inherit if isinstance(inherit, list) else [inherit] if inherit else []:
+        if isinstance(entry, dict) and isinstance(entry.get("template"), str):
+            names.append(entry["template"])
+    if not names and isinstance(default, str):
+        names.append(default)
+    return [n for n in names if n in templates]
+
+
 def _helmfile_releases(file: Path, rel: str, value: dict[str, Any]) -> list[Document]:
     out = []
+    templates = _helmfile_templates(file, value)
     for release in value["releases"]:
         if not isinstance(release, dict) or not isinstance(release.get("name"), str):
             continue
         body = dict(release)
-        source = _values_from_helmrelease(file, release.get("values"))
+        values_source = (file, release.get("values"))
+        for name in _inherited(release, templates, value.get("defaultInherit")):
+            template_file, fields = templates[name]
+            for key, field_value in fields.items():
+                body.setdefault(key, field_value)
+            if "values" not in release and "values" in fields:
+                values_source = (template_file, fields["values"])
+        source = _values_from_helmrelease(*values_source)
         if source:
             body["valuesFromHelmRelease"] = source
         namespace = str(release.get("namespace")) if isinstance(release.get("namespace"), str) else ""

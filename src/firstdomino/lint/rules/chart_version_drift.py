@@ -35,7 +35,12 @@ from firstdomino.model.severity import Severity
 def check(repo: Repository) -> Iterator[LintFinding]:
     by_chart: dict[str, list[Release]] = defaultdict(list)
     for release in releases(repo):
-        if release.chart and release.version and "<template>" not in release.version:
+        if (
+            release.chart
+            and "<template>" not in release.chart
+            and release.version
+            and "<template>" not in release.version
+        ):
             by_chart[release.chart].append(release)
     for chart, members in sorted(by_chart.items()):
         versions = sorted({r.version for r in members})

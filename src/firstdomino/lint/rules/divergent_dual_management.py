@@ -50,13 +50,13 @@ def _linked(a: Release, b: Release) -> bool:
     return False
 
 
-def _differences(a: Release, b: Release) -> list[str]:
+def _differences(a: Release, b: Release, linked: bool) -> list[str]:
     out = []
     if a.release != b.release:
         out.append(f"release name `{a.release}` vs `{b.release}`")
-    if a.version and b.version and a.version != b.version:
+    if a.version and b.version and a.version != b.version and "<template>" not in a.version + b.version:
         out.append(f"chart version {a.version} vs {b.version}")
-    if not a.values_unknown and not b.values_unknown:
+    if not linked and not a.values_unknown and not b.values_unknown:
         fa, fb = flat(a.values), flat(b.values)
         changed = sorted(k for k in set(fa) | set(fb) if fa.get(k) != fb.get(k))
         if changed:
@@ -67,14 +67,20 @@ def _differences(a: Release, b: Release) -> list[str]:
 
 def check(repo: Repository) -> Iterator[LintFinding]:
     groups: dict[tuple[str, str], list[Release]] = defaultdict(list)
-    for release in releases(repo):
-        if release.chart:
-            groups[(release.chart, release.namespace)].append(release)
+    found = list(releases(repo))
+    known = {(r.release, r.namespace): r.chart for r in found if r.chart and "<template>" not in r.chart}
+    for release in found:
+        chart = release.chart
+        if not chart or "<template>" in chart:
+            # a templated chart (helmfile reading it from another file): match by release name and namespace
+            chart = known.get((release.release, release.namespace), "")
+        if chart:
+            groups[(chart, release.namespace)].append(release)
     for (chart, namespace), members in sorted(groups.items()):
         for a, b in combinations(members, 2):
-            if a.deployer == b.deployer or _linked(a, b):
+            if a.deployer == b.deployer:
                 continue
-            diffs = _differences(a, b)
+            diffs = _differences(a, b, _linked(a, b))
             if not diffs:
                 continue
             first, second = sorted((a, b), key=lambda r: (r.deployer != "flux", r.doc.path))
