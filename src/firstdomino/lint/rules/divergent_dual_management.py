@@ -3,8 +3,9 @@
 What it detects:
     The same chart installed into the same namespace by two deployers — helmfile, a Flux HelmRelease, an
     Argo CD Application — whose definitions differ: a different release name (Flux's default is
-    `<targetNamespace>-<name>`), chart version or values. The standard bootstrap pattern, where the helmfile
-    release reads its values from the HelmRelease file, stays silent: there the two cannot diverge.
+    `<targetNamespace>-<name>`), chart version or values. In the standard bootstrap pattern the helmfile
+    release reads its values from the HelmRelease file: values cannot differ then, and with the same release
+    name and version the rule stays silent.
 
 Why it matters:
     After bootstrap both deployers own the release. Each upgrade undoes the other's values (helm-controller
