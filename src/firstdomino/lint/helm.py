@@ -94,7 +94,7 @@ def releases(repo: Repository) -> Iterator[Release]:
                 str(helm.get("releaseName") or doc.name),
                 str(namespace),
                 str(source.get("targetRevision") or ""),
-                values if isinstance(values, Mapping) else {},
+                app_values if isinstance(app_values, Mapping) else {},
                 bool(helm.get("valueFiles")),
             )
 

@@ -2,7 +2,9 @@
 
 What it detects:
     A chart (by name) pinned to two or more different versions across the repository's HelmReleases,
-    helmfile releases and Argo CD Applications, whatever their namespaces.
+    helmfile releases and Argo CD Applications, whatever their namespaces. Parallel per-environment files
+    (`overlays/dev/…/x.yaml` and `overlays/prod/…/x.yaml`, one folder apart) may differ on purpose and are
+    not compared with each other.
 
 Why it matters:
     A bootstrap installs one version and the GitOps controller "upgrades" to the other (or back), or two
@@ -32,6 +34,13 @@ from firstdomino.model.repo import Repository
 from firstdomino.model.severity import Severity
 
 
+def _parallel_overlays(a: str, b: str) -> bool:
+    """`overlays/dev/apps/x.yaml` and `overlays/prod/apps/x.yaml`: one file per environment (cluster), which
+    may pin different versions on purpose (dev ahead of prod). Same depth, one differing folder."""
+    pa, pb = a.split("/"), b.split("/")
+    return len(pa) == len(pb) and pa[-1] == pb[-1] and sum(x != y for x, y in zip(pa, pb, strict=True)) == 1
+
+
 def check(repo: Repository) -> Iterator[LintFinding]:
     by_chart: dict[str, list[Release]] = defaultdict(list)
     for release in releases(repo):
@@ -42,11 +51,17 @@ def check(repo: Repository) -> Iterator[LintFinding]:
             and "<template>" not in release.version
         ):
             by_chart[release.chart].append(release)
-    for chart, members in sorted(by_chart.items()):
-        versions = sorted({r.version for r in members})
-        if len(versions) < 2:
+    for chart, all_members in sorted(by_chart.items()):
+        pairs = [
+            (a, b)
+            for i, a in enumerate(all_members)
+            for b in all_members[i + 1 :]
+            if a.version != b.version and not _parallel_overlays(a.doc.path, b.doc.path)
+        ]
+        if not pairs:
             continue
-        members.sort(key=lambda r: (r.doc.path, r.doc.line))
+        members = sorted({id(r): r for pair in pairs for r in pair}.values(), key=lambda r: (r.doc.path, r.doc.line))
+        versions = sorted({r.version for r in members})
         first = members[0]
         yield RULE.finding(
             first.doc,
