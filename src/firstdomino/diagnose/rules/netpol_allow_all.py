@@ -1,9 +1,11 @@
 """netpol/allow-all — a policy that allows all traffic for a whole namespace.
 
 What it detects:
-    NetworkPolicies with an empty `podSelector` and an ingress or egress rule `{}` (allow everything in
-    that direction), and Cilium policies with an empty endpoint selector allowing `fromEntities`/
-    `toEntities: [all]`. These are typical "fixes" applied during an incident.
+    NetworkPolicies with an empty `podSelector` that allow everything in every direction they govern
+    (`policyTypes: [Egress]` with `egress: [{}]`, say), and Cilium policies with an empty endpoint selector
+    allowing `fromEntities`/`toEntities: [all]`. These are typical "fixes" applied during an incident. A
+    policy that opens one direction while restricting the other (Flux's stock `allow-egress`: any egress,
+    ingress only from its own namespace) is a deliberate posture and is not reported.
 
 Why it matters:
     It removes the isolation the namespace had and, in Cilium's default mode, an egress allow-all
@@ -47,8 +49,12 @@ def check(ctx: Context) -> Iterator[Finding]:
         sel = obj.spec.pod_selector
         if sel.match_labels or sel.match_expressions:
             continue
-        directions = [d for d, rules in (("ingress", obj.spec.ingress), ("egress", obj.spec.egress)) if _is_open(rules)]
-        if directions:
+        governed = [t.lower() for t in obj.spec.policy_types] or (
+            ["ingress", "egress"] if obj.spec.egress is not None else ["ingress"]
+        )
+        rules_by_direction = {"ingress": obj.spec.ingress, "egress": obj.spec.egress}
+        directions = [d for d in governed if _is_open(rules_by_direction.get(d))]
+        if directions and len(directions) == len(governed):
             ref = ref_of(obj, "NetworkPolicy")
             yield ctx.finding(
                 RULE,

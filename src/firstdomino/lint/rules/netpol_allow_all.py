@@ -1,8 +1,9 @@
 """netpol/allow-all — (predicted) a policy in the repository allows all traffic for a whole namespace.
 
 What it detects:
-    NetworkPolicy manifests with an empty `podSelector` and an ingress or egress rule `{}`, and Cilium
-    policies with an empty endpoint selector allowing `toEntities`/`fromEntities: [all]`.
+    NetworkPolicy manifests with an empty `podSelector` that allow everything in every direction they
+    govern, and Cilium policies with an empty endpoint selector allowing `toEntities`/`fromEntities: [all]`.
+    A policy that opens one direction and restricts the other (Flux's stock `allow-egress`) is not reported.
 
 Why it matters:
     It removes the namespace's isolation; it is the typical "fix" for errors it cannot fix (see the
@@ -38,10 +39,14 @@ def check(repo: Repository) -> Iterator[LintFinding]:
     for doc in repo.of("NetworkPolicy"):
         if not _empty(doc.get("spec", "podSelector")):
             continue
-        open_dirs = [
-            d for d in ("ingress", "egress") if any(isinstance(r, Mapping) and not r for r in doc.get("spec", d) or [])
-        ]
-        if open_dirs:
+        types = doc.get("spec", "policyTypes")
+        governed = (
+            [str(t).lower() for t in types]
+            if isinstance(types, list) and types
+            else (["ingress", "egress"] if doc.get("spec", "egress") is not None else ["ingress"])
+        )
+        open_dirs = [d for d in governed if any(isinstance(r, Mapping) and not r for r in doc.get("spec", d) or [])]
+        if open_dirs and len(open_dirs) == len(governed):
             yield RULE.finding(
                 doc,
                 f"NetworkPolicy {doc.namespace}/{doc.name} allows all {' and '.join(open_dirs)} "
