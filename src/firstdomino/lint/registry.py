@@ -7,6 +7,7 @@ from firstdomino.lint.rules import (
     chart_version_drift,
     cilium_kpr_service_host,
     cilium_policy_never,
+    cni_no_service_proxy,
     divergent_dual_management,
     flux_dependency_cycle,
     flux_dependency_missing,
@@ -20,6 +21,7 @@ LINT_RULES: tuple[LintRule, ...] = (
     flux_dependency_cycle.RULE,
     cilium_policy_never.RULE,
     cilium_kpr_service_host.RULE,
+    cni_no_service_proxy.RULE,
     netpol_allow_all.RULE,
 )
 

@@ -185,8 +185,23 @@ def _read(file: Path, rel: str, documents: list[Document], problems: list[InputP
             _manifests(value, rel, documents)
 
 
+def _looks_like_talos(value: dict[str, Any]) -> bool:
+    """A Talos machine configuration or config patch: top-level `machine`/`cluster`, not a Kubernetes object."""
+    return (
+        "apiVersion" not in value
+        and "kind" not in value
+        and (isinstance(value.get("cluster"), dict) or isinstance(value.get("machine"), dict))
+    )
+
+
 def _manifests(value: Any, rel: str, out: list[Document]) -> None:
     if not isinstance(value, dict):
+        return
+    if _looks_like_talos(value):
+        name = rel.rsplit("/", 1)[-1]
+        out.append(
+            Document(rel, getattr(value, "line", 1), "TalosConfig", "talos/v1alpha1", name, "", value, source="talos")
+        )
         return
     kind, api_version = value.get("kind"), value.get("apiVersion")
     if not isinstance(kind, str) or not isinstance(api_version, str):
