@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from firstdomino.lint.rule import LintRule
 from firstdomino.lint.rules import (
+    argocd_waves_without_app_health,
     chart_version_drift,
     cilium_kpr_service_host,
     cilium_policy_never,
@@ -11,7 +12,10 @@ from firstdomino.lint.rules import (
     divergent_dual_management,
     flux_dependency_cycle,
     flux_dependency_missing,
+    flux_healthcheck_unmanaged,
     netpol_allow_all,
+    order_certificate_before_issuer,
+    order_cr_before_crd,
 )
 
 LINT_RULES: tuple[LintRule, ...] = (
@@ -23,6 +27,10 @@ LINT_RULES: tuple[LintRule, ...] = (
     cilium_kpr_service_host.RULE,
     cni_no_service_proxy.RULE,
     netpol_allow_all.RULE,
+    order_certificate_before_issuer.RULE,
+    order_cr_before_crd.RULE,
+    argocd_waves_without_app_health.RULE,
+    flux_healthcheck_unmanaged.RULE,
 )
 
 LINT_BY_ID: dict[str, LintRule] = {rule.id: rule for rule in LINT_RULES}

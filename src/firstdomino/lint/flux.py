@@ -1,0 +1,70 @@
+"""Which Flux Kustomization applies which document, and which Kustomizations it waits for (pure).
+
+A document belongs to the Kustomization whose `spec.path` is the longest prefix of the document's folder
+(Flux builds the path recursively). "Applied before" means a transitive `dependsOn`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from firstdomino.model.repo import Document, Repository
+
+Key = tuple[str, str]  # namespace, name
+
+
+def _norm(path: str) -> str:
+    parts = [p for p in path.strip().split("/") if p not in ("", ".")]
+    return "/".join(parts)
+
+
+class FluxTree:
+    def __init__(self, repo: Repository) -> None:
+        self.kustomizations: dict[Key, Document] = {
+            (d.namespace or "flux-system", d.name): d for d in repo.flux("Kustomization")
+        }
+        self._paths = sorted(
+            ((_norm(str(d.get("spec", "path") or "")), k) for k, d in self.kustomizations.items()),
+            key=lambda item: -len(item[0]),
+        )
+        self._deps: dict[Key, set[Key]] = {}
+        for key, doc in self.kustomizations.items():
+            deps = set()
+            for dep in doc.get("spec", "dependsOn") or []:
+                if isinstance(dep, Mapping) and isinstance(dep.get("name"), str):
+                    deps.add((str(dep.get("namespace") or key[0]), dep["name"]))
+            self._deps[key] = deps
+
+    def owner(self, doc: Document) -> Key | None:
+        """The Kustomization that applies `doc` (None when no Kustomization path covers it)."""
+        folder = doc.path.rsplit("/", 1)[0] if "/" in doc.path else ""
+        for path, key in self._paths:
+            if folder == path or folder.startswith(path + "/") or (path == "" and folder):
+                return key
+        return None
+
+    def parent(self, key: Key) -> Key | None:
+        """The Kustomization that applies Kustomization `key` itself (None for roots)."""
+        doc = self.kustomizations.get(key)
+        owner = self.owner(doc) if doc is not None else None
+        return owner if owner != key else None
+
+    def waits_for(self, key: Key) -> set[Key]:
+        """Every Kustomization certainly applied before `key`: its dependencies and the Kustomizations that
+        apply it (a child object exists only once its parent has applied, CRDs first), transitively."""
+        seen: set[Key] = set()
+        stack = [*self._deps.get(key, ()), *filter(None, [self.parent(key)])]
+        while stack:
+            dep = stack.pop()
+            if dep not in seen:
+                seen.add(dep)
+                stack.extend(self._deps.get(dep, ()))
+                parent = self.parent(dep)
+                if parent is not None:
+                    stack.append(parent)
+        return seen
+
+    def ordered_before(self, first: Key, then: Key) -> bool:
+        """True when `first` is certainly applied before `then` (same Kustomization counts: Flux applies
+        CRDs and Namespaces first, then the rest, in one server-side apply)."""
+        return first == then or first in self.waits_for(then)
