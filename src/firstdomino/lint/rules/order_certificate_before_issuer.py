@@ -62,9 +62,10 @@ def check(repo: Repository) -> Iterator[LintFinding]:
         cert_owner, issuer_owner = tree.owner(cert), tree.owner(issuer)
         line = cert.line_of("spec", "issuerRef")
         if cert_owner and issuer_owner and not tree.ordered_before(issuer_owner, cert_owner):
+            namespace = tree.kustomizations[cert_owner].get("spec", "targetNamespace") or cert.namespace or "default"
             yield RULE.finding(
                 cert,
-                f"Certificate {cert.namespace}/{cert.name} (Kustomization {cert_owner[1]}) uses {kind} {name}, "
+                f"Certificate {namespace}/{cert.name} (Kustomization {cert_owner[1]}) uses {kind} {name}, "
                 f"applied by Kustomization {issuer_owner[1]}, which {cert_owner[1]} does not depend on",
                 line=line,
                 related=[issuer],
