@@ -23,10 +23,9 @@ class FluxTree:
         self.kustomizations: dict[Key, Document] = {
             (d.namespace or "flux-system", d.name): d for d in repo.flux("Kustomization")
         }
-        self._paths = sorted(
-            ((_norm(str(d.get("spec", "path") or "")), k) for k, d in self.kustomizations.items()),
-            key=lambda item: -len(item[0]),
-        )
+        self._by_path: dict[str, Key] = {}
+        for key, doc in sorted(self.kustomizations.items()):
+            self._by_path.setdefault(_norm(str(doc.get("spec", "path") or "")), key)
         self._deps: dict[Key, set[Key]] = {}
         for key, doc in self.kustomizations.items():
             deps = set()
@@ -38,10 +37,13 @@ class FluxTree:
     def owner(self, doc: Document) -> Key | None:
         """The Kustomization that applies `doc` (None when no Kustomization path covers it)."""
         folder = doc.path.rsplit("/", 1)[0] if "/" in doc.path else ""
-        for path, key in self._paths:
-            if folder == path or folder.startswith(path + "/") or (path == "" and folder):
+        while True:  # the longest Kustomization path that contains the folder
+            key = self._by_path.get(folder)
+            if key is not None:
                 return key
-        return None
+            if not folder:
+                return None
+            folder = folder.rsplit("/", 1)[0] if "/" in folder else ""
 
     def parent(self, key: Key) -> Key | None:
         """The Kustomization that applies Kustomization `key` itself (None for roots)."""

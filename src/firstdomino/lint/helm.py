@@ -31,7 +31,16 @@ def _chart_name(chart: str) -> str:
     return chart.rstrip("/").rsplit("/", 1)[-1]
 
 
-def releases(repo: Repository) -> Iterator[Release]:
+def releases(repo: Repository) -> list[Release]:
+    """Every Helm release declaration of the repository (computed once per Repository)."""
+    cached: list[Release] | None = repo.__dict__.get("_helm_releases")
+    if cached is None:
+        cached = list(_releases(repo))
+        object.__setattr__(repo, "_helm_releases", cached)  # a cache on a frozen value, built once
+    return cached
+
+
+def _releases(repo: Repository) -> Iterator[Release]:
     for doc in repo.flux("HelmRelease"):
         chart = doc.get("spec", "chart", "spec", "chart") or doc.get("spec", "chartRef", "name") or ""
         target = doc.get("spec", "targetNamespace") or doc.namespace or "default"

@@ -302,8 +302,19 @@ def _make_loader() -> type[yaml.SafeLoader]:
 
     class Loader(base):  # type: ignore[misc]
         def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
-            mapping = LineDict(super().construct_mapping(node, deep=deep))
+            # SafeConstructor.construct_mapping, building the LineDict directly (no copy)
+            self.flatten_mapping(node)
+            mapping = LineDict()
             mapping.line = node.start_mark.line + 1
+            for key_node, value_node in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                try:
+                    hash(key)
+                except TypeError as error:
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping", node.start_mark, "found unhashable key", key_node.start_mark
+                    ) from error
+                mapping[key] = self.construct_object(value_node, deep=deep)
             return mapping
 
     Loader.add_constructor(

@@ -67,9 +67,22 @@ class Repository:
     notes: tuple[str, ...] = field(default=())
 
     def of(self, *kinds: str) -> Iterator[Document]:
-        for doc in self.documents:
-            if doc.kind in kinds:
-                yield doc
+        """Documents of the given kinds, in file order."""
+        index = self._by_kind()
+        if len(kinds) == 1:
+            yield from index.get(kinds[0], ())
+            return
+        order = {id(d): i for i, d in enumerate(self.documents)} if len(kinds) > 1 else {}
+        yield from sorted((d for k in kinds for d in index.get(k, ())), key=lambda d: order[id(d)])
+
+    def _by_kind(self) -> dict[str, list[Document]]:
+        cached: dict[str, list[Document]] | None = self.__dict__.get("_kind_index")
+        if cached is None:
+            cached = {}
+            for doc in self.documents:
+                cached.setdefault(doc.kind, []).append(doc)
+            object.__setattr__(self, "_kind_index", cached)  # a cache on a frozen value, built once
+        return cached
 
     def flux(self, kind: str) -> Iterator[Document]:
         """Flux objects of a kind (Kustomization from kustomize.toolkit.fluxcd.io, not kustomize's own)."""

@@ -59,16 +59,20 @@ def load_repository(path: str | os.PathLike[str]) -> Repository:
     documents: list[Document] = []
     problems: list[InputProblem] = []
     files = 0
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not (Path(dirpath) / d).is_symlink())
+    base = str(root)
+    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not os.path.islink(os.path.join(dirpath, d)))
+        prefix = os.path.relpath(dirpath, base).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
         for filename in sorted(filenames):
             lower = filename.lower()
             if not lower.endswith((".yaml", ".yml", ".yaml.gotmpl", ".yml.gotmpl")):
                 continue
-            file = Path(dirpath) / filename
-            rel = file.relative_to(root).as_posix()
-            if file.is_symlink():
+            full = os.path.join(dirpath, filename)
+            if os.path.islink(full):
                 continue
+            file = Path(full)
+            rel = prefix + filename
             files += 1
             if files > MAX_FILES:
                 problems.append(InputProblem(rel, None, f"more than {MAX_FILES} YAML files: the rest is not read"))

@@ -1,8 +1,9 @@
 """gitops/chart-version-drift — the same chart pinned to different versions in two places.
 
 What it detects:
-    A chart (by name) pinned to two or more different versions across the repository's HelmReleases,
-    helmfile releases and Argo CD Applications, whatever their namespaces. Parallel per-environment files
+    The same release (chart and release name) pinned to two or more different versions across the
+    repository's HelmReleases, helmfile releases and Argo CD Applications, whatever their namespaces (two
+    different apps using one chart at different versions are not drift). Parallel per-environment files
     (`overlays/dev/…/x.yaml` and `overlays/prod/…/x.yaml`, one folder apart) may differ on purpose and are
     not compared with each other.
 
@@ -42,7 +43,7 @@ def _parallel_overlays(a: str, b: str) -> bool:
 
 
 def check(repo: Repository) -> Iterator[LintFinding]:
-    by_chart: dict[str, list[Release]] = defaultdict(list)
+    by_release: dict[tuple[str, str], list[Release]] = defaultdict(list)
     for release in releases(repo):
         if (
             release.chart
@@ -50,22 +51,24 @@ def check(repo: Repository) -> Iterator[LintFinding]:
             and release.version
             and "<template>" not in release.version
         ):
-            by_chart[release.chart].append(release)
-    for chart, all_members in sorted(by_chart.items()):
-        pairs = [
-            (a, b)
-            for i, a in enumerate(all_members)
-            for b in all_members[i + 1 :]
-            if a.version != b.version and not _parallel_overlays(a.doc.path, b.doc.path)
-        ]
-        if not pairs:
+            by_release[(release.chart, release.release)].append(release)
+    for (chart, name), members in sorted(by_release.items()):
+        members.sort(key=lambda r: (r.doc.path, r.doc.line))
+        conflict = next(
+            (
+                (a, b)
+                for i, a in enumerate(members)
+                for b in members[i + 1 :]
+                if a.version != b.version and not _parallel_overlays(a.doc.path, b.doc.path)
+            ),
+            None,
+        )
+        if conflict is None:
             continue
-        members = sorted({id(r): r for pair in pairs for r in pair}.values(), key=lambda r: (r.doc.path, r.doc.line))
-        versions = sorted({r.version for r in members})
         first = members[0]
         yield RULE.finding(
             first.doc,
-            f"chart {chart} is pinned to {len(versions)} versions: "
+            f"chart {chart} (release `{name}`) is pinned to {len({r.version for r in members})} versions: "
             + ", ".join(f"{r.version} ({r.doc.path}:{r.doc.line})" for r in members),
             related=[r.doc for r in members[1:]],
         )
