@@ -18,7 +18,10 @@ from firstdomino.model.kinds import (
     Workload,
 )
 from firstdomino.model.ref import ObjectRef
+from firstdomino.model.selectors import matches_map, matches_selector
 from firstdomino.model.snapshot import Snapshot, ref_of
+
+__all__ = ["Index", "matches_map", "matches_selector"]
 
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 #: Labels that name a node's CNI agent pods (Cilium's, then generic ones).
@@ -30,31 +33,6 @@ CNI_AGENT_LABELS = (
 )
 #: Where CNI agents run (Cilium and flannel charts, Calico's operator).
 CNI_NAMESPACES = ("kube-system", "cilium", "kube-flannel", "calico-system")
-
-
-def matches_selector(labels: Mapping[str, str], selector: LabelSelector | None) -> bool:
-    """Kubernetes label-selector semantics. A None selector matches nothing; an empty one, everything."""
-    if selector is None:
-        return False
-    for key, value in selector.match_labels.items():
-        if labels.get(key) != value:
-            return False
-    for req in selector.match_expressions:
-        op = req.operator
-        present = req.key in labels
-        if op == "In" and (not present or labels[req.key] not in req.values):
-            return False
-        if op == "NotIn" and present and labels[req.key] in req.values:
-            return False
-        if op == "Exists" and not present:
-            return False
-        if op == "DoesNotExist" and present:
-            return False
-    return True
-
-
-def matches_map(labels: Mapping[str, str], selector: Mapping[str, str]) -> bool:
-    return all(labels.get(k) == v for k, v in selector.items())
 
 
 class Index:
