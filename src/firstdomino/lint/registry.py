@@ -14,8 +14,10 @@ from firstdomino.lint.rules import (
     flux_dependency_missing,
     flux_healthcheck_unmanaged,
     netpol_allow_all,
+    netpol_dns_egress,
     order_certificate_before_issuer,
     order_cr_before_crd,
+    talos_cilium_values,
 )
 
 LINT_RULES: tuple[LintRule, ...] = (
@@ -31,6 +33,8 @@ LINT_RULES: tuple[LintRule, ...] = (
     order_cr_before_crd.RULE,
     argocd_waves_without_app_health.RULE,
     flux_healthcheck_unmanaged.RULE,
+    netpol_dns_egress.RULE,
+    talos_cilium_values.RULE,
 )
 
 LINT_BY_ID: dict[str, LintRule] = {rule.id: rule for rule in LINT_RULES}
