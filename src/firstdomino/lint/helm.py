@@ -80,6 +80,18 @@ def _releases(repo: Repository) -> Iterator[Release]:
             unknown,
             str(doc.get("valuesFromHelmRelease") or ""),
         )
+    for doc in repo.of("TerraformHelmRelease"):
+        set_values = doc.get("setValues")
+        yield Release(
+            doc,
+            "terraform",
+            _chart_name(str(doc.get("chart") or "")),
+            doc.name,
+            doc.namespace or "default",
+            str(doc.get("version") or ""),
+            set_values if isinstance(set_values, Mapping) else {},
+            bool(doc.get("valuesUnknown")),
+        )
     for doc in repo.of("Application"):
         if doc.group != "argoproj.io":
             continue

@@ -115,7 +115,14 @@ def lint(
             suppressed += 1
             continue
         kept.append(finding)
-    not_checked.append(NotChecked("Terraform (*.tf)", "not read yet: helm_release/kubectl_manifest are not checked"))
+    if any(d.source == "terraform" for d in repo.documents):
+        not_checked.append(
+            NotChecked(
+                "Terraform expressions",
+                "variables, functions (file, templatefile, yamlencode) "
+                "and for_each are not evaluated: values they produce are unknown",
+            )
+        )
     unique = {(f.id, f.path, f.line, f.message): f for f in kept}
     return LintResult(
         repo.root,

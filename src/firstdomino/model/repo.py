@@ -44,7 +44,10 @@ class Document:
         return value
 
     def line_of(self, *keys: str) -> int:
-        """The line of a nested key when the parser recorded it, else the object's line."""
+        """The line of a nested key when the parser recorded it, else the object's line. (Lines inside a
+        Terraform heredoc are relative to the heredoc: the resource's line is used instead.)"""
+        if self.source == "terraform":
+            return self.line
         value: Any = self.body
         line = self.line
         for key in keys:

@@ -20,6 +20,7 @@ from firstdomino.errors import InputError
 from firstdomino.model.decode import parse_yaml_documents
 from firstdomino.model.repo import Document, Repository
 from firstdomino.model.snapshot import InputProblem
+from firstdomino.sources.terraform import read_terraform
 
 #: Folders never read: VCS data, dependencies, build output.
 SKIP_DIRS = frozenset({".git", "node_modules", "vendor", ".terraform", "__pycache__", ".venv", "dist", "build"})
@@ -66,7 +67,7 @@ def load_repository(path: str | os.PathLike[str]) -> Repository:
         prefix = "" if prefix == "." else prefix + "/"
         for filename in sorted(filenames):
             lower = filename.lower()
-            if not lower.endswith((".yaml", ".yml", ".yaml.gotmpl", ".yml.gotmpl")):
+            if not lower.endswith((".yaml", ".yml", ".yaml.gotmpl", ".yml.gotmpl", ".tf")):
                 continue
             full = os.path.join(dirpath, filename)
             if os.path.islink(full):
@@ -75,9 +76,12 @@ def load_repository(path: str | os.PathLike[str]) -> Repository:
             rel = prefix + filename
             files += 1
             if files > MAX_FILES:
-                problems.append(InputProblem(rel, None, f"more than {MAX_FILES} YAML files: the rest is not read"))
+                problems.append(InputProblem(rel, None, f"more than {MAX_FILES} files: the rest is not read"))
                 break
-            _read(file, rel, documents, problems)
+            if lower.endswith(".tf"):
+                read_terraform(file, rel, documents, problems, _manifests)
+            else:
+                _read(file, rel, documents, problems)
     return Repository(str(root), tuple(_kustomize_namespaces(documents)), tuple(sorted(problems)), files)
 
 

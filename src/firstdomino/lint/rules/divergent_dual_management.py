@@ -51,6 +51,11 @@ def _linked(a: Release, b: Release) -> bool:
     return False
 
 
+def _scalar(value: object) -> object:
+    """Helm `--set`/Terraform `set` values are strings Helm types on the way in: compare them as text."""
+    return str(value).lower() if isinstance(value, bool | int | float | str) else value
+
+
 def _differences(a: Release, b: Release, linked: bool) -> list[str]:
     out = []
     if a.release != b.release:
@@ -59,7 +64,7 @@ def _differences(a: Release, b: Release, linked: bool) -> list[str]:
         out.append(f"chart version {a.version} vs {b.version}")
     if not linked and not a.values_unknown and not b.values_unknown:
         fa, fb = flat(a.values), flat(b.values)
-        changed = sorted(k for k in set(fa) | set(fb) if fa.get(k) != fb.get(k))
+        changed = sorted(k for k in set(fa) | set(fb) if _scalar(fa.get(k)) != _scalar(fb.get(k)))
         if changed:
             shown = ", ".join(changed[:5]) + (f" and {len(changed) - 5} more" if len(changed) > 5 else "")
             out.append(f"values differ ({shown})")

@@ -1,0 +1,112 @@
+"""Terraform (`*.tf`) as repository documents, with python-hcl2: `helm_release` resources become
+`TerraformHelmRelease` documents (chart, version, namespace, `set` values; `values = [...]` expressions are
+not evaluated and make the values unknown) and `kubectl_manifest` / `kubernetes_manifest` YAML bodies become
+ordinary manifests. Lines come from the resource header in the file. Functions, variables and
+`for_each` are not evaluated; a file python-hcl2 cannot parse is an `input/unparseable` problem.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from firstdomino.model.decode import LineDict, parse_yaml_documents
+from firstdomino.model.repo import Document
+from firstdomino.model.snapshot import InputProblem
+
+_HEADER = re.compile(r'^\s*resource\s+"(?P<type>[\w-]+)"\s+"(?P<name>[\w-]+)"', re.M)
+
+
+def read_terraform(
+    file: Path,
+    rel: str,
+    documents: list[Document],
+    problems: list[InputProblem],
+    manifests: Callable[[Any, str, list[Document]], None],
+) -> None:
+    try:
+        import hcl2
+    except ImportError:  # pragma: no cover - python-hcl2 is a dependency
+        problems.append(InputProblem(rel, None, "python-hcl2 is not installed: Terraform not read", "input/template"))
+        return
+    try:
+        text = file.read_text(encoding="utf-8")
+        options = hcl2.SerializationOptions(strip_string_quotes=True, preserve_heredocs=False, explicit_blocks=False)
+        tree = hcl2.loads(text, serialization_options=options)
+    except Exception as error:
+        line = getattr(error, "line", None)
+        problems.append(
+            InputProblem(
+                rel,
+                line if isinstance(line, int) else None,
+                f"Terraform not parsed: {str(error).splitlines()[0][:200]}",
+            )
+        )
+        return
+    lines = {(m.group("type"), m.group("name")): text.count("\n", 0, m.start()) + 1 for m in _HEADER.finditer(text)}
+    for block in tree.get("resource", []) if isinstance(tree, dict) else []:
+        if not isinstance(block, dict):
+            continue
+        for rtype, named in block.items():
+            for name, body in (named or {}).items() if isinstance(named, dict) else []:
+                if not isinstance(body, dict):
+                    continue
+                line = lines.get((rtype, name), 1)
+                if rtype == "helm_release":
+                    documents.append(_helm_release(rel, line, name, body))
+                elif rtype in ("kubectl_manifest", "kubernetes_manifest"):
+                    _manifest(rel, line, rtype, body, documents, problems, manifests)
+
+
+def _helm_release(rel: str, line: int, name: str, body: dict[str, Any]) -> Document:
+    values: dict[str, Any] = {}
+    for item in body.get("set") or []:
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            values[item["name"]] = item.get("value")
+    fields = {
+        "name": body.get("name", name),
+        "chart": body.get("chart", ""),
+        "version": body.get("version", ""),
+        "namespace": body.get("namespace", "default"),
+        "setValues": values,
+        "valuesUnknown": bool(body.get("values")),
+        "dependsOn": body.get("depends_on") or [],
+    }
+    return Document(
+        rel,
+        line,
+        "TerraformHelmRelease",
+        "terraform/v1",
+        str(fields["name"]),
+        str(fields["namespace"]),
+        LineDict(fields),
+        source="terraform",
+    )
+
+
+def _manifest(
+    rel: str,
+    line: int,
+    rtype: str,
+    body: dict[str, Any],
+    documents: list[Document],
+    problems: list[InputProblem],
+    manifests: Callable[[Any, str, list[Document]], None],
+) -> None:
+    if rtype == "kubernetes_manifest" and isinstance(body.get("manifest"), dict):
+        values: list[Any] = [body["manifest"]]
+    elif isinstance(body.get("yaml_body"), str) and "${" not in body["yaml_body"][:1]:
+        values, errors = parse_yaml_documents(body["yaml_body"].encode())
+        for err_line, message in errors:
+            problems.append(InputProblem(rel, line + (err_line or 1), f"yaml_body: {message}"))
+    else:
+        return  # a file() / templatefile() body: not evaluated
+    found: list[Document] = []
+    for value in values:
+        manifests(value, rel, found)
+    for doc in found:
+        documents.append(
+            Document(doc.path, line, doc.kind, doc.api_version, doc.name, doc.namespace, doc.body, source="terraform")
+        )

@@ -1,0 +1,2 @@
+resource "broken" {
+  = nope
