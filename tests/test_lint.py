@@ -110,3 +110,38 @@ def test_a_crashing_lint_rule_is_isolated(tmp_path: Path) -> None:
     rule = LintRule("test/boom", "boom", Severity.LOW, boom, __name__)  # type: ignore[arg-type]
     result = lint(load_repository(LINT / "linked-safe" / "repo"), rules=[rule])
     assert any("test/boom" in n.what for n in result.not_checked)
+
+
+def test_lint_a_git_revision(tmp_path: Path) -> None:
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-C", str(tmp_path), *args],
+            check=True,
+            capture_output=True,
+            env={
+                "GIT_AUTHOR_NAME": "t",
+                "GIT_AUTHOR_EMAIL": "t@t",
+                "GIT_COMMITTER_NAME": "t",
+                "GIT_COMMITTER_EMAIL": "t@t",
+                "HOME": str(tmp_path),
+                "PATH": "/usr/bin:/bin",
+            },
+        )
+
+    git("init", "-q")
+    policy = tmp_path / "np.yaml"
+    policy.write_text(
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: open, namespace: a}\n"
+        "spec:\n  podSelector: {}\n  ingress:\n    - {}\n"
+    )
+    git("add", "-A")
+    git("commit", "-qm", "open")
+    policy.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fine, namespace: a}\n")
+    assert json.loads(run_cli("lint", str(tmp_path), "-o", "json").stdout)["findings"] == []
+    at_head = json.loads(run_cli("lint", str(tmp_path), "--rev", "HEAD", "-o", "json").stdout)
+    assert [f["id"] for f in at_head["findings"]] == ["netpol/allow-all"]
+    assert at_head["findings"][0]["path"] == "np.yaml"
+    bad = run_cli("lint", str(tmp_path), "--rev", "no-such-branch")
+    assert bad.returncode == 2 and "cannot read revision" in bad.stderr

@@ -6,6 +6,7 @@ error; 3: cluster unreachable or unauthorised. Tracebacks are hidden unless --de
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sys
@@ -26,6 +27,7 @@ from firstdomino.lint.runner import parse_config
 from firstdomino.report import render_json, render_text, render_yaml
 from firstdomino.report.lint import render_lint_json, render_lint_text, render_sarif
 from firstdomino.sources import load_config, load_repository, load_snapshot
+from firstdomino.sources.git import revision
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_UNREACHABLE = 0, 1, 2, 3
 
@@ -96,6 +98,7 @@ def diagnose(source: str | None, output: str, fail_on: str, exit_zero: bool, no_
 
 @cli.command()
 @click.argument("path", type=click.Path(file_okay=False), default=".")
+@click.option("--rev", metavar="REV", help="Lint this git revision of PATH (commit, branch, tag) instead of the files.")
 @click.option("-o", "--output", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
 @click.option(
     "--fail-on",
@@ -106,7 +109,7 @@ def diagnose(source: str | None, output: str, fail_on: str, exit_zero: bool, no_
 )
 @click.option("--exit-zero", is_flag=True, help="Always exit 0 (except usage and input errors).")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
-def lint(path: str, output: str, fail_on: str, exit_zero: bool, debug: bool) -> None:
+def lint(path: str, rev: str | None, output: str, fail_on: str, exit_zero: bool, debug: bool) -> None:
     """Predict bootstrap failures from a GitOps repository before apply (Flux, Argo CD, helmfile, Cilium values).
 
     \b
@@ -115,8 +118,10 @@ def lint(path: str, output: str, fail_on: str, exit_zero: bool, debug: bool) -> 
       firstdomino lint ./fleet -o sarif > firstdomino.sarif
     """
     try:
-        repo = load_repository(path)
-        config, config_problems = load_config(path)
+        with contextlib.ExitStack() as stack:
+            root = stack.enter_context(revision(path, rev)) if rev else path
+            repo = load_repository(root)
+            config, config_problems = load_config(root)
     except FirstDominoError as error:
         _fail(error, debug)
     suppressions, parse_problems = parse_config(config)
