@@ -22,10 +22,12 @@ from firstdomino.diagnose.finding import STATE_HAZARD, STATE_STUCK
 from firstdomino.diagnose.registry import BY_ID, RULES
 from firstdomino.errors import ClusterUnreachable, FirstDominoError, InputError, UsageError
 from firstdomino.lint import lint as run_lint
+from firstdomino.lint.plan import build_plan
 from firstdomino.lint.registry import LINT_BY_ID, LINT_RULES
 from firstdomino.lint.runner import parse_config
 from firstdomino.report import render_json, render_text, render_yaml
 from firstdomino.report.lint import render_lint_json, render_lint_text, render_sarif
+from firstdomino.report.plan import render_plan_json, render_plan_text
 from firstdomino.sources import load_config, load_repository, load_snapshot
 from firstdomino.sources.git import revision
 
@@ -134,6 +136,27 @@ def lint(path: str, rev: str | None, output: str, fail_on: str, exit_zero: bool,
         click.echo(render_lint_text(result), nl=False)
     failing = [f for f in result.findings if f.severity >= Severity.parse(fail_on)]
     sys.exit(EXIT_FINDINGS if failing and not exit_zero else EXIT_OK)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(file_okay=False), default=".")
+@click.option("--rev", metavar="REV", help="Plan this git revision of PATH instead of the files.")
+@click.option("-o", "--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def plan(path: str, rev: str | None, output: str, debug: bool) -> None:
+    """Show the bootstrap order a GitOps repository implies, with milestones and hazards in place.
+
+    \b
+    Order: Terraform/Talos -> helmfile (needs) -> Flux Kustomizations (dependsOn) -> Argo CD sync waves.
+    """
+    try:
+        with contextlib.ExitStack() as stack:
+            root = stack.enter_context(revision(path, rev)) if rev else path
+            repo = load_repository(root)
+    except FirstDominoError as error:
+        _fail(error, debug)
+    result = build_plan(repo, run_lint(repo))
+    click.echo(render_plan_json(result) if output == "json" else render_plan_text(result), nl=False)
 
 
 @cli.command()
