@@ -145,3 +145,21 @@ def test_lint_a_git_revision(tmp_path: Path) -> None:
     assert at_head["findings"][0]["path"] == "np.yaml"
     bad = run_cli("lint", str(tmp_path), "--rev", "no-such-branch")
     assert bad.returncode == 2 and "cannot read revision" in bad.stderr
+
+
+SARIF_SCHEMA = (
+    ROOT / ".ci" / "node" / "node_modules" / "@microsoft" / "jest-sarif" / "lib" / "schemas" / "sarif-2.1.0-rtm.5.json"
+)
+
+
+def test_sarif_validates_against_the_sarif_2_1_0_schema() -> None:
+    if not SARIF_SCHEMA.is_file():
+        pytest.skip(f"{SARIF_SCHEMA} absent: `.ci/run` installs it (npm @microsoft/jest-sarif)")
+    import jsonschema
+
+    schema = json.loads(SARIF_SCHEMA.read_text())
+    validator = jsonschema.Draft4Validator(schema)
+    for case in ("hazards", "incident-004-divergent", "terraform-incident-001", "linked-safe"):
+        sarif = json.loads(run_cli("lint", str(LINT / case / "repo"), "-o", "sarif", "--exit-zero").stdout)
+        errors = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(sarif)]
+        assert not errors, (case, errors[:5])
