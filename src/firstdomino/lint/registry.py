@@ -17,6 +17,7 @@ from firstdomino.lint.rules import (
     netpol_dns_egress,
     order_certificate_before_issuer,
     order_cr_before_crd,
+    order_webhook_bootstrap_cycle,
     talos_cilium_values,
 )
 
@@ -31,6 +32,7 @@ LINT_RULES: tuple[LintRule, ...] = (
     netpol_allow_all.RULE,
     order_certificate_before_issuer.RULE,
     order_cr_before_crd.RULE,
+    order_webhook_bootstrap_cycle.RULE,
     argocd_waves_without_app_health.RULE,
     flux_healthcheck_unmanaged.RULE,
     netpol_dns_egress.RULE,
