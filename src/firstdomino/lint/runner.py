@@ -115,6 +115,7 @@ def lint(
             suppressed += 1
             continue
         kept.append(finding)
+    not_checked.extend(NotChecked(note.split(": ", 1)[0], note.split(": ", 1)[-1]) for note in repo.notes)
     if any(d.source == "terraform" for d in repo.documents):
         not_checked.append(
             NotChecked(

@@ -58,6 +58,8 @@ def read_terraform(
                     documents.append(_helm_release(rel, line, name, body))
                 elif rtype in ("kubectl_manifest", "kubernetes_manifest"):
                     _manifest(rel, line, rtype, body, documents, problems, manifests)
+                elif rtype.startswith("talos_machine_configuration"):
+                    _talos_patches(rel, line, body, documents, problems, manifests)
 
 
 def _helm_release(rel: str, line: int, name: str, body: dict[str, Any]) -> Document:
@@ -84,6 +86,31 @@ def _helm_release(rel: str, line: int, name: str, body: dict[str, Any]) -> Docum
         LineDict(fields),
         source="terraform",
     )
+
+
+def _talos_patches(
+    rel: str,
+    line: int,
+    body: dict[str, Any],
+    documents: list[Document],
+    problems: list[InputProblem],
+    manifests: Callable[[Any, str, list[Document]], None],
+) -> None:
+    """Talos `config_patches` written inline (heredoc YAML); `yamlencode()`/`file()` patches are not evaluated."""
+    for patch in body.get("config_patches") or []:
+        if not isinstance(patch, str) or patch.startswith("${"):
+            continue
+        values, errors = parse_yaml_documents(patch.encode())
+        for err_line, message in errors:
+            problems.append(InputProblem(rel, line + (err_line or 1), f"config_patches: {message}"))
+        found: list[Document] = []
+        for value in values:
+            manifests(value, rel, found)
+        documents.extend(
+            Document(d.path, line, d.kind, d.api_version, d.name, d.namespace, d.body, source="terraform")
+            for d in found
+            if d.kind == "TalosConfig"
+        )
 
 
 def _manifest(

@@ -52,3 +52,19 @@ resource "kubectl_manifest" "cert_manager_allow_all_ingress" {
       - {}
   YAML
 }
+
+resource "talos_machine_configuration_apply" "cp" {
+  client_configuration        = var.client_configuration
+  machine_configuration_input = var.machine_configuration
+  node                        = "192.168.111.162"
+  config_patches = [
+    <<-EOT
+    cluster:
+      network:
+        cni:
+          name: none
+      proxy:
+        disabled: true
+    EOT
+  ]
+}
