@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from firstdomino.lint.finding import LintFinding, LintResult
-from firstdomino.lint.flux import FluxTree
 from firstdomino.lint.helm import releases
+from firstdomino.model.flux import FluxTree
 from firstdomino.model.repo import Document, Repository
 
 MILESTONES: tuple[tuple[str, tuple[str, ...]], ...] = (

@@ -23,7 +23,8 @@ class Document:
     name: str
     namespace: str
     body: Mapping[str, Any]
-    source: str = "manifest"  # manifest | helmfile | terraform
+    source: str = "manifest"  # manifest | helmfile | terraform | talos | applicationset
+    included_from: str = ""  # the folder of a kustomization that lists this file from outside its own folder
 
     @property
     def group(self) -> str:

@@ -13,11 +13,13 @@ import contextlib
 import dataclasses
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from firstdomino.errors import InputError
 from firstdomino.model.decode import LineDict, parse_yaml_documents
+from firstdomino.model.flux import FluxTree
 from firstdomino.model.repo import Document, Repository
 from firstdomino.model.snapshot import InputProblem
 from firstdomino.sources.terraform import read_terraform
@@ -84,6 +86,8 @@ def load_repository(path: str | os.PathLike[str]) -> Repository:
                 _read(file, rel, documents, problems)
     documents = _kustomize_namespaces(documents)
     notes: list[str] = []
+    documents = _kustomize_patches(root, documents, notes)
+    documents = _flux_substitutions(documents)
     documents += _expand_applicationsets(root, documents, notes)
     notes += _remote_bases(documents)
     return Repository(str(root), tuple(documents), tuple(sorted(problems)), files, tuple(notes))
@@ -165,6 +169,94 @@ def _expand_applicationsets(root: Path, documents: list[Document], notes: list[s
     return out
 
 
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::=([^}]*))?\}")
+
+
+def _substitute(value: Any, variables: Mapping[str, str]) -> Any:
+    if isinstance(value, str):
+        return _VAR.sub(
+            lambda m: variables.get(m.group(1), m.group(2) if m.group(2) is not None else m.group(0)), value
+        )
+    if isinstance(value, dict):
+        out = LineDict({k: _substitute(v, variables) for k, v in value.items()})
+        out.line = getattr(value, "line", 1)
+        return out
+    if isinstance(value, list):
+        return [_substitute(v, variables) for v in value]
+    return value
+
+
+def _flux_substitutions(documents: list[Document]) -> list[Document]:
+    """Flux `postBuild.substitute` applied to the documents a Kustomization applies (`substituteFrom`
+    ConfigMaps/Secrets are not read: their variables stay `${VAR}`, i.e. unknown)."""
+    repo = Repository("", tuple(documents))
+    tree = FluxTree(repo)
+    variables = {
+        key: {str(k): str(v) for k, v in (ks.get("spec", "postBuild", "substitute") or {}).items()}
+        for key, ks in tree.kustomizations.items()
+        if isinstance(ks.get("spec", "postBuild", "substitute"), dict)
+    }
+    if not variables:
+        return documents
+    out = []
+    for doc in documents:
+        owner = tree.owner(doc)
+        found = variables.get(owner) if owner is not None else None
+        if (found and doc.kind != "Kustomization") or (found and doc.group != "kustomize.toolkit.fluxcd.io"):
+            body = _substitute(doc.body, found)
+            meta = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
+            doc = dataclasses.replace(
+                doc,
+                body=body,
+                name=str(meta.get("name", doc.name)),
+                namespace=str(meta.get("namespace", doc.namespace) or doc.namespace),
+            )
+        out.append(doc)
+    return out
+
+
+def _deep_merge(base: Any, patch: Any) -> Any:
+    if isinstance(base, dict) and isinstance(patch, dict):
+        merged = LineDict(base)
+        merged.line = getattr(base, "line", 1)
+        for key, value in patch.items():
+            merged[key] = _deep_merge(base.get(key), value) if key in base else value
+        return merged
+    return patch
+
+
+def _kustomize_patches(root: Path, documents: list[Document], notes: list[str]) -> list[Document]:
+    """Strategic-merge patches of a kustomization (`patches:`/`patchesStrategicMerge:` files with a whole
+    object) merged into the matching object; JSON 6902 and inline patches are noted, not applied."""
+    by_ref = {(d.path, d.kind, d.name): i for i, d in enumerate(documents)}
+    out = list(documents)
+    for config in (d for d in documents if d.kind == "Kustomization" and d.group == "kustomize.config.k8s.io"):
+        folder = config.path.rsplit("/", 1)[0] if "/" in config.path else ""
+        entries = list(config.get("patches") or []) + list(config.get("patchesStrategicMerge") or [])
+        resources = [
+            _normalise(f"{folder}/{r}" if folder else r) for r in config.get("resources") or [] if isinstance(r, str)
+        ]
+        for entry in entries:
+            path = entry.get("path") if isinstance(entry, dict) else entry if isinstance(entry, str) else None
+            if not isinstance(path, str) or (isinstance(entry, dict) and entry.get("target")):
+                notes.append(f"{config.path}:{config.line}: a JSON 6902 or targeted patch is not applied")
+                continue
+            patch_file = (root / folder / path).resolve()
+            if not patch_file.is_file():
+                continue
+            patches, _ = parse_yaml_documents(patch_file.read_bytes())
+            for patch in patches:
+                if not isinstance(patch, dict) or patch.get("op"):
+                    continue
+                name = (patch.get("metadata") or {}).get("name") if isinstance(patch.get("metadata"), dict) else None
+                for resource in resources:
+                    index = by_ref.get((resource or "", str(patch.get("kind")), str(name)))
+                    if index is not None:
+                        target = out[index]
+                        out[index] = dataclasses.replace(target, body=_deep_merge(target.body, patch))
+    return out
+
+
 def _remote_bases(documents: list[Document]) -> list[str]:
     """Kustomize resources that are remote (git or https): noted as not resolved."""
     notes = []
@@ -201,7 +293,9 @@ def _kustomize_namespaces(documents: list[Document]) -> list[Document]:
     by_dir = {path.rsplit("/", 1)[0] if "/" in path else "": doc for path, doc in configs.items()}
     assigned: dict[str, str] = {}
 
-    def walk(directory: str, namespace: str, depth: int) -> None:
+    included: dict[str, str] = {}
+
+    def walk(directory: str, namespace: str, depth: int, origin: str) -> None:
         config = by_dir.get(directory)
         if config is None or depth > 20:
             return
@@ -214,9 +308,12 @@ def _kustomize_namespaces(documents: list[Document]) -> list[Document]:
             if target is None:
                 continue
             if target in by_dir:
-                walk(target, namespace, depth + 1)
-            elif namespace:
-                assigned.setdefault(target, namespace)
+                walk(target, namespace, depth + 1, origin)
+            else:
+                if namespace:
+                    assigned.setdefault(target, namespace)
+                if not (target + "/").startswith(origin + "/" if origin else ""):
+                    included.setdefault(target, origin)
 
     children = {
         _normalise(f"{d}/{e}" if d else str(e))
@@ -226,7 +323,7 @@ def _kustomize_namespaces(documents: list[Document]) -> list[Document]:
     }
     for directory in sorted(by_dir):
         if directory not in children:  # roots of kustomize trees first; inner ones inherit
-            walk(directory, "", 0)
+            walk(directory, "", 0, directory)
     out = []
     for doc in documents:
         namespace = assigned.get(doc.path)
@@ -237,6 +334,8 @@ def _kustomize_namespaces(documents: list[Document]) -> list[Document]:
             and not (doc.kind == "Kustomization" and doc.group == "kustomize.config.k8s.io")
         ):
             doc = dataclasses.replace(doc, namespace=namespace)
+        if doc.path in included:
+            doc = dataclasses.replace(doc, included_from=included[doc.path])
         out.append(doc)
     return out
 

@@ -28,8 +28,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from firstdomino.lint.finding import LintFinding
-from firstdomino.lint.flux import FluxTree
 from firstdomino.lint.rule import LintRule
+from firstdomino.model.flux import FluxTree
 from firstdomino.model.repo import Repository
 from firstdomino.model.severity import Severity
 

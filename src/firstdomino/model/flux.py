@@ -1,4 +1,6 @@
-"""Which Flux Kustomization applies which document, and which Kustomizations it waits for (pure).
+"""Which Flux Kustomization applies which repository document, and which Kustomizations it waits for.
+
+Pure (model layer): used by the repository reader and by the lint rules.
 
 A document belongs to the Kustomization whose `spec.path` is the longest prefix of the document's folder
 (Flux builds the path recursively). "Applied before" means a transitive `dependsOn`.
@@ -36,7 +38,12 @@ class FluxTree:
 
     def owner(self, doc: Document) -> Key | None:
         """The Kustomization that applies `doc` (None when no Kustomization path covers it)."""
-        folder = doc.path.rsplit("/", 1)[0] if "/" in doc.path else ""
+        own = self._owner_of_folder(doc.path.rsplit("/", 1)[0] if "/" in doc.path else "")
+        if own is None and doc.included_from:
+            return self._owner_of_folder(doc.included_from)
+        return own
+
+    def _owner_of_folder(self, folder: str) -> Key | None:
         while True:  # the longest Kustomization path that contains the folder
             key = self._by_path.get(folder)
             if key is not None:
