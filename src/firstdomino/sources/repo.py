@@ -189,8 +189,9 @@ def _substitute(value: Any, variables: Mapping[str, str]) -> Any:
 def _flux_substitutions(documents: list[Document]) -> list[Document]:
     """Flux `postBuild.substitute` applied to the documents a Kustomization applies (`substituteFrom`
     ConfigMaps/Secrets are not read: their variables stay `${VAR}`, i.e. unknown)."""
-    repo = Repository("", tuple(documents))
-    tree = FluxTree(repo)
+    if not any(d.kind == "Kustomization" and d.get("spec", "postBuild", "substitute") for d in documents):
+        return documents
+    tree = FluxTree(Repository("", tuple(documents)))
     variables = {
         key: {str(k): str(v) for k, v in (ks.get("spec", "postBuild", "substitute") or {}).items()}
         for key, ks in tree.kustomizations.items()
