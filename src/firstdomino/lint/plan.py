@@ -113,7 +113,7 @@ def build_plan(repo: Repository, result: LintResult) -> Plan:
         if stuck:
             cycles.append([f"helmfile {k}" for k in stuck])
 
-    tree = FluxTree(repo)
+    tree = FluxTree.of(repo)
     if tree.kustomizations:
         names = {f"{ns}/{name}": key for key, (ns, name) in ((k, k) for k in tree.kustomizations)}
         deps = {}

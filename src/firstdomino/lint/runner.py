@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from firstdomino.lint.finding import LintFinding, LintResult
+from firstdomino.lint.registry import LINT_RULES
 from firstdomino.lint.rule import LintRule
 from firstdomino.model.repo import Repository
 from firstdomino.model.severity import Severity
@@ -89,8 +90,6 @@ def lint(
     suppressions: Sequence[Suppression] = (),
     config_problems: Sequence[InputProblem] = (),
 ) -> LintResult:
-    from firstdomino.lint.registry import LINT_RULES
-
     findings: list[LintFinding] = []
     not_checked: list[NotChecked] = []
     for rule in LINT_RULES if rules is None else rules:

@@ -21,6 +21,15 @@ def _norm(path: str) -> str:
 
 
 class FluxTree:
+    @classmethod
+    def of(cls, repo: Repository) -> FluxTree:
+        """The tree of a repository, built once and kept with it (rules share it)."""
+        cached: FluxTree | None = repo.__dict__.get("_flux_tree")
+        if cached is None:
+            cached = cls(repo)
+            object.__setattr__(repo, "_flux_tree", cached)  # a cache on a frozen value, built once
+        return cached
+
     def __init__(self, repo: Repository) -> None:
         self.kustomizations: dict[Key, Document] = {
             (d.namespace or "flux-system", d.name): d for d in repo.flux("Kustomization")
@@ -28,6 +37,7 @@ class FluxTree:
         self._by_path: dict[str, Key] = {}
         for key, doc in sorted(self.kustomizations.items()):
             self._by_path.setdefault(_norm(str(doc.get("spec", "path") or "")), key)
+        self._owners: dict[tuple[str, str], Key | None] = {}
         self._deps: dict[Key, set[Key]] = {}
         for key, doc in self.kustomizations.items():
             deps = set()
@@ -38,6 +48,14 @@ class FluxTree:
 
     def owner(self, doc: Document) -> Key | None:
         """The Kustomization that applies `doc` (None when no Kustomization path covers it)."""
+        key = (doc.path, doc.included_from)
+        if key in self._owners:
+            return self._owners[key]
+        found = self._owner(doc)
+        self._owners[key] = found
+        return found
+
+    def _owner(self, doc: Document) -> Key | None:
         own = self._owner_of_folder(doc.path.rsplit("/", 1)[0] if "/" in doc.path else "")
         if own is None and doc.included_from:
             return self._owner_of_folder(doc.included_from)

@@ -13,7 +13,7 @@ import contextlib
 import dataclasses
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -62,28 +62,15 @@ def load_repository(path: str | os.PathLike[str]) -> Repository:
     documents: list[Document] = []
     problems: list[InputProblem] = []
     files = 0
-    base = str(root)
-    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not os.path.islink(os.path.join(dirpath, d)))
-        prefix = os.path.relpath(dirpath, base).replace(os.sep, "/")
-        prefix = "" if prefix == "." else prefix + "/"
-        for filename in sorted(filenames):
-            lower = filename.lower()
-            if not lower.endswith((".yaml", ".yml", ".yaml.gotmpl", ".yml.gotmpl", ".tf")):
-                continue
-            full = os.path.join(dirpath, filename)
-            if os.path.islink(full):
-                continue
-            file = Path(full)
-            rel = prefix + filename
-            files += 1
-            if files > MAX_FILES:
-                problems.append(InputProblem(rel, None, f"more than {MAX_FILES} files: the rest is not read"))
-                break
-            if lower.endswith(".tf"):
-                read_terraform(file, rel, documents, problems, _manifests)
-            else:
-                _read(file, rel, documents, problems)
+    for full, rel, size in _walk(str(root)):
+        files += 1
+        if files > MAX_FILES:
+            problems.append(InputProblem(rel, None, f"more than {MAX_FILES} files: the rest is not read"))
+            break
+        if rel.lower().endswith(".tf"):
+            read_terraform(Path(full), rel, documents, problems, _manifests)
+        else:
+            _read(full, rel, size, documents, problems)
     documents = _kustomize_namespaces(documents)
     notes: list[str] = []
     documents = _kustomize_patches(root, documents, notes)
@@ -355,13 +342,37 @@ def _normalise(path: str) -> str | None:
     return "/".join(parts)
 
 
-def _read(file: Path, rel: str, documents: list[Document], problems: list[InputProblem]) -> None:
+_SUFFIXES = (".yaml", ".yml", ".yaml.gotmpl", ".yml.gotmpl", ".tf")
+
+
+def _walk(base: str, prefix: str = "", depth: int = 0) -> Iterator[tuple[str, str, int]]:
+    """(path, repository-relative path, size) of every candidate file, sorted, links not followed."""
     try:
-        size = file.stat().st_size
+        with os.scandir(base) as found:
+            entries = sorted(found, key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_symlink():
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            if entry.name not in SKIP_DIRS and depth < 64:
+                yield from _walk(entry.path, f"{prefix}{entry.name}/", depth + 1)
+        elif entry.name.lower().endswith(_SUFFIXES):
+            try:
+                size = entry.stat(follow_symlinks=False).st_size
+            except OSError:
+                size = 0
+            yield entry.path, prefix + entry.name, size
+
+
+def _read(file: str, rel: str, size: int, documents: list[Document], problems: list[InputProblem]) -> None:
+    try:
         if size > MAX_FILE_BYTES:
             problems.append(InputProblem(rel, None, f"file is {size:,} bytes: not read"))
             return
-        data = file.read_bytes()
+        with open(file, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         problems.append(InputProblem(rel, None, f"cannot read: {error.strerror or error}"))
         return
@@ -381,7 +392,7 @@ def _read(file: Path, rel: str, documents: list[Document], problems: list[InputP
             problems.append(InputProblem(rel, line, message))
     for value in values:
         if _looks_like_helmfile(value):
-            documents.extend(_helmfile_releases(file, rel, value))
+            documents.extend(_helmfile_releases(Path(file), rel, value))
         else:
             _manifests(value, rel, documents)
 

@@ -35,7 +35,7 @@ from firstdomino.model.severity import Severity
 
 
 def check(repo: Repository) -> Iterator[LintFinding]:
-    tree = FluxTree(repo)
+    tree = FluxTree.of(repo)
     applied: dict[tuple[str, str], set[tuple[str, str]]] = {}
     with_helm: set[tuple[str, str]] = set()
     for doc in repo.documents:

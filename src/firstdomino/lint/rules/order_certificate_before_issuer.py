@@ -50,7 +50,7 @@ def check(repo: Repository) -> Iterator[LintFinding]:
     for doc in repo.of("Issuer", "ClusterIssuer"):
         if doc.group == "cert-manager.io":
             issuers[(doc.kind, "" if doc.kind == "ClusterIssuer" else doc.namespace, doc.name)] = doc
-    tree = FluxTree(repo)
+    tree = FluxTree.of(repo)
     for cert in repo.of("Certificate"):
         if cert.group != "cert-manager.io":
             continue

@@ -41,7 +41,7 @@ def check(repo: Repository) -> Iterator[LintFinding]:
             crds[(group, kind)] = doc
     if not crds:
         return
-    tree = FluxTree(repo)
+    tree = FluxTree.of(repo)
     for doc in repo.documents:
         crd = crds.get((doc.group, doc.kind))
         if crd is None:
