@@ -119,6 +119,7 @@ def lint(path: str, rev: str | None, output: str, fail_on: str, exit_zero: bool,
       firstdomino lint .
       firstdomino lint ./fleet -o sarif > firstdomino.sarif
     """
+    gc.disable()  # a one-shot run: see `diagnose`
     try:
         with contextlib.ExitStack() as stack:
             root = stack.enter_context(revision(path, rev)) if rev else path

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -61,6 +62,23 @@ def load_repository(path: str | os.PathLike[str]) -> Repository:
         raise InputError(f"{root}: not a directory (give the root of a GitOps repository)")
     documents: list[Document] = []
     problems: list[InputProblem] = []
+    was_enabled = gc.isenabled()
+    gc.disable()  # a bulk load of small containers that all stay alive: GC passes would only rescan them
+    try:
+        files = _read_files(root, documents, problems)
+        documents = _kustomize_namespaces(documents)
+        notes: list[str] = []
+        documents = _kustomize_patches(root, documents, notes)
+        documents = _flux_substitutions(documents)
+        documents += _expand_applicationsets(root, documents, notes)
+        notes += _remote_bases(documents)
+    finally:
+        if was_enabled:
+            gc.enable()
+    return Repository(str(root), tuple(documents), tuple(sorted(problems)), files, tuple(notes))
+
+
+def _read_files(root: Path, documents: list[Document], problems: list[InputProblem]) -> int:
     files = 0
     for full, rel, size in _walk(str(root)):
         files += 1
@@ -71,13 +89,7 @@ def load_repository(path: str | os.PathLike[str]) -> Repository:
             read_terraform(Path(full), rel, documents, problems, _manifests)
         else:
             _read(full, rel, size, documents, problems)
-    documents = _kustomize_namespaces(documents)
-    notes: list[str] = []
-    documents = _kustomize_patches(root, documents, notes)
-    documents = _flux_substitutions(documents)
-    documents += _expand_applicationsets(root, documents, notes)
-    notes += _remote_bases(documents)
-    return Repository(str(root), tuple(documents), tuple(sorted(problems)), files, tuple(notes))
+    return files
 
 
 _PLACEHOLDER = re.compile(r"\{\{\s*\.?([\w.\[\]-]+)\s*\}\}")
