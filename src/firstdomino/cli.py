@@ -11,6 +11,7 @@ import gc
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from typing import NoReturn
 
 import click
@@ -48,6 +49,17 @@ def exit_code(diagnosis: Diagnosis, fail_on: Severity) -> int:
     return EXIT_OK
 
 
+def _fail_on(help_text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The `--fail-on SEV` option, shared by the commands that gate CI."""
+    return click.option(
+        "--fail-on",
+        type=click.Choice(["low", "medium", "high", "critical"]),
+        default="high",
+        show_default=True,
+        help=help_text,
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="firstdomino")
 def cli() -> None:
@@ -57,13 +69,7 @@ def cli() -> None:
 @cli.command()
 @click.option("--from", "source", metavar="PATH", help="Snapshot directory, cluster-info dump, or .tar.gz of either.")
 @click.option("-o", "--output", type=click.Choice(["text", "json", "yaml"]), default="text", show_default=True)
-@click.option(
-    "--fail-on",
-    type=click.Choice(["low", "medium", "high", "critical"]),
-    default="high",
-    show_default=True,
-    help="Exit 1 when a root cause at or above this severity is stuck.",
-)
+@_fail_on("Exit 1 when a root cause at or above this severity is stuck.")
 @click.option("--exit-zero", is_flag=True, help="Always exit 0 (except usage and input errors).")
 @click.option("--no-color", is_flag=True, help="No colour (also: NO_COLOR set, or output not a terminal).")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
@@ -102,13 +108,7 @@ def diagnose(source: str | None, output: str, fail_on: str, exit_zero: bool, no_
 @click.argument("path", type=click.Path(file_okay=False), default=".")
 @click.option("--rev", metavar="REV", help="Lint this git revision of PATH (commit, branch, tag) instead of the files.")
 @click.option("-o", "--output", type=click.Choice(["text", "json", "sarif"]), default="text", show_default=True)
-@click.option(
-    "--fail-on",
-    type=click.Choice(["low", "medium", "high", "critical"]),
-    default="high",
-    show_default=True,
-    help="Exit 1 when a finding at or above this severity remains.",
-)
+@_fail_on("Exit 1 when a finding at or above this severity remains.")
 @click.option("--exit-zero", is_flag=True, help="Always exit 0 (except usage and input errors).")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 def lint(path: str, rev: str | None, output: str, fail_on: str, exit_zero: bool, debug: bool) -> None:

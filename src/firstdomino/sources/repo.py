@@ -14,7 +14,7 @@ import dataclasses
 import gc
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -95,17 +95,22 @@ def _read_files(root: Path, documents: list[Document], problems: list[InputProbl
 _PLACEHOLDER = re.compile(r"\{\{\s*\.?([\w.\[\]-]+)\s*\}\}")
 
 
-def _fill(value: Any, params: dict[str, str]) -> Any:
-    """ApplicationSet template parameters (`{{name}}`, `{{ .path.basename }}`) substituted; unknown ones stay."""
+def _map_strings(value: Any, change: Callable[[str], str]) -> Any:
+    """A copy of a parsed YAML value with `change` applied to every string (mapping lines kept)."""
     if isinstance(value, str):
-        return _PLACEHOLDER.sub(lambda m: params.get(m.group(1), m.group(0)), value)
+        return change(value)
     if isinstance(value, dict):
-        out = LineDict({k: _fill(v, params) for k, v in value.items()})
+        out = LineDict({k: _map_strings(v, change) for k, v in value.items()})
         out.line = getattr(value, "line", 1)
         return out
     if isinstance(value, list):
-        return [_fill(v, params) for v in value]
+        return [_map_strings(v, change) for v in value]
     return value
+
+
+def _fill(value: Any, params: dict[str, str]) -> Any:
+    """ApplicationSet template parameters (`{{name}}`, `{{ .path.basename }}`) substituted; unknown ones stay."""
+    return _map_strings(value, lambda text: _PLACEHOLDER.sub(lambda m: params.get(m.group(1), m.group(0)), text))
 
 
 def _expand_applicationsets(root: Path, documents: list[Document], notes: list[str]) -> list[Document]:
@@ -172,17 +177,13 @@ _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::=([^}]*))?\}")
 
 
 def _substitute(value: Any, variables: Mapping[str, str]) -> Any:
-    if isinstance(value, str):
-        return _VAR.sub(
-            lambda m: variables.get(m.group(1), m.group(2) if m.group(2) is not None else m.group(0)), value
-        )
-    if isinstance(value, dict):
-        out = LineDict({k: _substitute(v, variables) for k, v in value.items()})
-        out.line = getattr(value, "line", 1)
-        return out
-    if isinstance(value, list):
-        return [_substitute(v, variables) for v in value]
-    return value
+    """Flux's `${VAR}` and `${VAR:=default}`; unknown variables without a default stay as written."""
+    return _map_strings(
+        value,
+        lambda text: _VAR.sub(
+            lambda m: variables.get(m.group(1), m.group(2) if m.group(2) is not None else m.group(0)), text
+        ),
+    )
 
 
 def _flux_substitutions(documents: list[Document]) -> list[Document]:
