@@ -17,7 +17,17 @@ from typing import Any
 import msgspec
 import yaml
 
-from firstdomino.model.kinds import FullPod, Object, ObjectMeta, Pod, PodSpec, PodSpecSummary, PodStatus, view_for
+from firstdomino.model.kinds import (
+    Condition,
+    FullPod,
+    Object,
+    ObjectMeta,
+    Pod,
+    PodSpec,
+    PodSpecSummary,
+    PodStatus,
+    view_for,
+)
 
 #: Files larger than this are refused as YAML (the C parser runs at ~5 MB/s; big dumps are JSON).
 MAX_YAML_BYTES = 64 * 1024 * 1024
@@ -125,7 +135,7 @@ class _PodRawSpec(msgspec.Struct, frozen=True, gc=False, rename="camel"):
 
     metadata: ObjectMeta = msgspec.field(default_factory=ObjectMeta)
     spec: msgspec.Raw = msgspec.Raw(b"{}")
-    status: PodStatus = msgspec.field(default_factory=PodStatus)
+    status: msgspec.Raw = msgspec.Raw(b"{}")
 
 
 _POD_RAW_LIST: msgspec.json.Decoder[Any] = msgspec.json.Decoder(
@@ -133,6 +143,15 @@ _POD_RAW_LIST: msgspec.json.Decoder[Any] = msgspec.json.Decoder(
 )
 _SPEC_SUMMARY: msgspec.json.Decoder[PodSpecSummary] = msgspec.json.Decoder(PodSpecSummary)
 _SPEC_FULL: msgspec.json.Decoder[PodSpec] = msgspec.json.Decoder(PodSpec)
+_STATUS: msgspec.json.Decoder[PodStatus] = msgspec.json.Decoder(PodStatus)
+#: A healthy pod as the API server writes it (compact JSON, Go field order): Running, Ready True, no waiting
+#: container (Kubernetes 1.33+ adds observedGeneration). Anything else — other formatting, other fields in
+#: between — takes the full decode.
+_READY = re.compile(
+    rb'"type":"Ready",(?:"observedGeneration":\d+,)?"status":"True","lastProbeTime":(?:null|"[^"]*"),'
+    rb'"lastTransitionTime":"([^"]+)"'
+)
+_POD_IP = re.compile(rb'"podIP":"([^"]+)"')
 
 
 def _decode_pod_list(data: bytes | mmap.mmap) -> list[Object]:
@@ -140,9 +159,23 @@ def _decode_pod_list(data: bytes | mmap.mmap) -> list[Object]:
     decoded in full only for pods that need it; the raw bytes are not kept."""
     pods: list[Object] = []
     for item in _POD_RAW_LIST.decode(data).items or ():
-        pod = Pod(metadata=item.metadata, spec=_SPEC_SUMMARY.decode(item.spec), status=item.status)
+        spec = _SPEC_SUMMARY.decode(item.spec)
+        raw_status = bytes(item.status)
+        ready = _READY.search(raw_status)
+        if ready is not None and b'"phase":"Running"' in raw_status and b'"waiting"' not in raw_status:
+            # healthy: the status keeps the phase, the pod IP and the Ready condition only
+            ip = _POD_IP.search(raw_status)
+            status = PodStatus(
+                phase="Running",
+                pod_ip=ip.group(1).decode() if ip else "",
+                conditions=[Condition(type="Ready", status="True", last_transition_time=ready.group(1).decode())],
+            )
+            pods.append(Pod(metadata=item.metadata, spec=spec, status=status))
+            continue
+        status = _STATUS.decode(raw_status)
+        pod = Pod(metadata=item.metadata, spec=spec, status=status)
         if pod_needs_detail(pod):
-            pod = Pod(metadata=item.metadata, spec=pod.spec, status=item.status, detail=_SPEC_FULL.decode(item.spec))
+            pod = Pod(metadata=item.metadata, spec=spec, status=status, detail=_SPEC_FULL.decode(item.spec))
         pods.append(pod)
     return pods
 
