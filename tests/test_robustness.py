@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +66,11 @@ def _set(value: Any, path: tuple[Any, ...], new: Any, delete: bool) -> None:
         value[path[-1]] = new
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: CI runs 60 examples; a longer local run: FIRSTDOMINO_FUZZ_EXAMPLES=2000 pytest tests/test_robustness.py
+FUZZ_EXAMPLES = int(os.environ.get("FIRSTDOMINO_FUZZ_EXAMPLES", "60"))
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_mutated_snapshots_never_crash_and_render(data: st.DataObject) -> None:
     objects = copy.deepcopy(OBJECTS)
