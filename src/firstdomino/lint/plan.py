@@ -165,16 +165,9 @@ def build_plan(repo: Repository, result: LintResult) -> Plan:
 
     apps = [d for d in repo.of("Application") if d.group == "argoproj.io"]
     if apps:
-
-        def wave(d: Document) -> int:
-            try:
-                return int(str(d.get("metadata", "annotations", "argocd.argoproj.io/sync-wave") or 0))
-            except ValueError:
-                return 0
-
         by_wave: dict[int, list[Document]] = {}
         for d in apps:
-            by_wave.setdefault(wave(d), []).append(d)
+            by_wave.setdefault(d.sync_wave, []).append(d)
         chart_of = {id(r.doc): r.chart for r in releases(repo) if r.deployer == "argocd"}
         phases.append(
             Phase(

@@ -11,6 +11,9 @@ from typing import Any
 
 from firstdomino.model.snapshot import InputProblem
 
+#: Argo CD's ordering annotation (https://argo-cd.readthedocs.io/en/stable/user-guide/sync-waves/).
+SYNC_WAVE = "argocd.argoproj.io/sync-wave"
+
 
 @dataclass(frozen=True)
 class Document:
@@ -29,6 +32,14 @@ class Document:
     @property
     def group(self) -> str:
         return self.api_version.rpartition("/")[0]
+
+    @property
+    def sync_wave(self) -> int:
+        """The Argo CD sync wave; 0 (Argo CD's default) when absent or not an integer."""
+        try:
+            return int(str(self.get("metadata", "annotations", SYNC_WAVE) or 0))
+        except ValueError:
+            return 0
 
     def get(self, *keys: str | int, default: Any = None) -> Any:
         """A nested value (`doc.get("spec", "dependsOn")`), `default` when any step is missing."""

@@ -33,10 +33,9 @@ from typing import Any
 from firstdomino.lint.finding import LintFinding
 from firstdomino.lint.helm import releases
 from firstdomino.lint.rule import LintRule
-from firstdomino.model.repo import Repository
+from firstdomino.model.repo import SYNC_WAVE, Repository
 from firstdomino.model.severity import Severity
 
-WAVE = "argocd.argoproj.io/sync-wave"
 HEALTH_KEY = "resource.customizations.health.argoproj.io_Application"
 
 
@@ -53,8 +52,8 @@ def _has_app_health(value: Any) -> bool:
 
 def check(repo: Repository) -> Iterator[LintFinding]:
     apps = [d for d in repo.of("Application") if d.group == "argoproj.io"]
-    waved = [d for d in apps if d.get("metadata", "annotations", WAVE) is not None]
-    wave_values = sorted({str(d.get("metadata", "annotations", WAVE)) for d in waved})
+    waved = [d for d in apps if d.get("metadata", "annotations", SYNC_WAVE) is not None]
+    wave_values = sorted({str(d.get("metadata", "annotations", SYNC_WAVE)) for d in waved})
     if len(wave_values) < 2:
         return
     if any(d.name == "argocd-cm" and _has_app_health(d.get("data")) for d in repo.of("ConfigMap")):

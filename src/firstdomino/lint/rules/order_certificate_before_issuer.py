@@ -34,16 +34,6 @@ from firstdomino.model.flux import FluxTree
 from firstdomino.model.repo import Document, Repository
 from firstdomino.model.severity import Severity
 
-WAVE = "argocd.argoproj.io/sync-wave"
-
-
-def _wave(doc: Document) -> int:
-    value = doc.get("metadata", "annotations", WAVE)
-    try:
-        return int(str(value)) if value is not None else 0
-    except ValueError:
-        return 0
-
 
 def check(repo: Repository) -> Iterator[LintFinding]:
     issuers: dict[tuple[str, str, str], Document] = {}
@@ -70,11 +60,11 @@ def check(repo: Repository) -> Iterator[LintFinding]:
                 line=line,
                 related=[issuer],
             )
-        elif cert_owner is None and issuer_owner is None and _wave(cert) < _wave(issuer):
+        elif cert_owner is None and issuer_owner is None and cert.sync_wave < issuer.sync_wave:
             yield RULE.finding(
                 cert,
-                f"Certificate {cert.namespace}/{cert.name} is in sync wave {_wave(cert)}, before its {kind} "
-                f"{name} (wave {_wave(issuer)})",
+                f"Certificate {cert.namespace}/{cert.name} is in sync wave {cert.sync_wave}, before its {kind} "
+                f"{name} (wave {issuer.sync_wave})",
                 line=line,
                 related=[issuer],
             )
