@@ -44,7 +44,7 @@ MEASURES = ("floor-a", "floor-b", "firstdomino")
 MB = 1024 * 1024
 
 sys.path.insert(0, str(HERE))
-from gensnapshot import GENERATOR_VERSION, Plan, default_namespaces, generate  # noqa: E402
+from gensnapshot import GENERATOR_VERSION, Plan, generate  # noqa: E402
 
 
 # --------------------------------------------------------------------------- targets
@@ -292,13 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         return child(args.child, args.snapshot, args.profile)
 
-    plan = Plan(
-        pods=args.pods,
-        nodes=args.nodes or max(1, args.pods // 25),
-        services=args.services if args.services is not None else args.pods // 10,
-        namespaces=args.namespaces or default_namespaces(args.pods),
-        seed=args.seed,
-    )
+    plan = Plan.sized(args.pods, args.nodes, args.services, args.namespaces, args.seed)
     measures = [m for m in args.only.split(",") if m]
     if unknown := set(measures) - set(MEASURES):
         parser.error(f"unknown measurement(s): {sorted(unknown)}")

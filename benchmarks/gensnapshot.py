@@ -1193,6 +1193,25 @@ class Plan:
     namespaces: int
     seed: int
 
+    @classmethod
+    def sized(
+        cls,
+        pods: int,
+        nodes: int | None = None,
+        services: int | None = None,
+        namespaces: int | None = None,
+        seed: int = 1,
+    ) -> Plan:
+        """A plan with the command-line defaults: nodes pods/25, services pods/10, namespaces pods/300
+        clamped to 100-500."""
+        return cls(
+            pods=pods,
+            nodes=nodes or max(1, pods // 25),
+            services=services if services is not None else pods // 10,
+            namespaces=namespaces or min(500, max(100, pods // 300)),
+            seed=seed,
+        )
+
     @property
     def ds_pods(self) -> int:
         return self.nodes if self.pods >= 4 * self.nodes else 0
@@ -1206,10 +1225,6 @@ class Plan:
         if self.app_pods == 0:
             return 0
         return min(self.app_pods, max(self.services, math.ceil(self.app_pods / 30)))
-
-
-def default_namespaces(pods: int) -> int:
-    return min(500, max(100, pods // 300))
 
 
 class Cluster:
@@ -1584,13 +1599,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--namespaces", type=int, help="default: pods / 300, clamped to 100-500")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
-    plan = Plan(
-        pods=args.pods,
-        nodes=args.nodes or max(1, args.pods // 25),
-        services=args.services if args.services is not None else args.pods // 10,
-        namespaces=args.namespaces or default_namespaces(args.pods),
-        seed=args.seed,
-    )
+    plan = Plan.sized(args.pods, args.nodes, args.services, args.namespaces, args.seed)
     if plan.services > plan.deployments:
         parser.error(
             f"--services {plan.services} is more than the {plan.deployments} deployments "
