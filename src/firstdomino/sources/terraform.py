@@ -100,17 +100,8 @@ def _talos_patches(
     for patch in body.get("config_patches") or []:
         if not isinstance(patch, str) or patch.startswith("${"):
             continue
-        values, errors = parse_yaml_documents(patch.encode())
-        for err_line, message in errors:
-            problems.append(InputProblem(rel, line + (err_line or 1), f"config_patches: {message}"))
-        found: list[Document] = []
-        for value in values:
-            manifests(value, rel, found)
-        documents.extend(
-            Document(d.path, line, d.kind, d.api_version, d.name, d.namespace, d.body, source="terraform")
-            for d in found
-            if d.kind == "TalosConfig"
-        )
+        values = _parse_embedded(rel, line, patch, "config_patches", problems)
+        documents.extend(d for d in _embedded_documents(rel, line, values, manifests) if d.kind == "TalosConfig")
 
 
 def _manifest(
@@ -125,15 +116,28 @@ def _manifest(
     if rtype == "kubernetes_manifest" and isinstance(body.get("manifest"), dict):
         values: list[Any] = [body["manifest"]]
     elif isinstance(body.get("yaml_body"), str) and "${" not in body["yaml_body"][:1]:
-        values, errors = parse_yaml_documents(body["yaml_body"].encode())
-        for err_line, message in errors:
-            problems.append(InputProblem(rel, line + (err_line or 1), f"yaml_body: {message}"))
+        values = _parse_embedded(rel, line, body["yaml_body"], "yaml_body", problems)
     else:
         return  # a file() / templatefile() body: not evaluated
+    documents.extend(_embedded_documents(rel, line, values, manifests))
+
+
+def _parse_embedded(rel: str, line: int, text: str, attribute: str, problems: list[InputProblem]) -> list[Any]:
+    """The YAML documents of a resource attribute; errors are reported at the resource's line plus theirs."""
+    values, errors = parse_yaml_documents(text.encode())
+    for err_line, message in errors:
+        problems.append(InputProblem(rel, line + (err_line or 1), f"{attribute}: {message}"))
+    return values
+
+
+def _embedded_documents(
+    rel: str, line: int, values: list[Any], manifests: Callable[[Any, str, list[Document]], None]
+) -> list[Document]:
+    """Documents from YAML embedded in a Terraform resource, all placed at the resource's line (lines inside
+    a heredoc are relative to it)."""
     found: list[Document] = []
     for value in values:
         manifests(value, rel, found)
-    for doc in found:
-        documents.append(
-            Document(doc.path, line, doc.kind, doc.api_version, doc.name, doc.namespace, doc.body, source="terraform")
-        )
+    return [
+        Document(d.path, line, d.kind, d.api_version, d.name, d.namespace, d.body, source="terraform") for d in found
+    ]
