@@ -1,5 +1,6 @@
-"""The frozen Snapshot: every object read, indexed by kind and by reference, plus logs and the
-account of what could not be read (`InputProblem`) or was not collected (`NotChecked`).
+"""The frozen Snapshot: every object read, indexed by kind and by reference, plus logs, Hubble's
+policy drops (`PolicyDrop`) and the account of what could not be read (`InputProblem`) or was not
+collected (`NotChecked`).
 
 A Snapshot is built once by `SnapshotBuilder` (fed by `sources`) and never changes afterwards: the
 indexes are read-only mappings and the dataclass is frozen (a test enforces both).
@@ -44,6 +45,49 @@ class NotChecked:
         return {"what": self.what, "why": self.why}
 
 
+@dataclass(frozen=True, order=True)
+class PolicyDrop:
+    """Flows that Hubble saw dropped by network policy, summarised: one record per (source, destination,
+    port, protocol, direction, reason) with how many flows it stands for.
+
+    `source` and `destination` are `namespace/pod` when Hubble named a pod, else the IP address, else
+    `?`. `port` is the destination port (0 when the protocol has none), `reason` Hubble's
+    `drop_reason_desc` (`POLICY_DENIED`, or `POLICY_DENY` for an explicit deny rule), `evidence` the
+    `path:line` of the first such flow. A record is evidence that policy blocked that traffic when the
+    flows were captured. Their absence is *not* evidence of anything: Hubble keeps only its most recent
+    flows per node, the capture may have missed the window, and Hubble may be off.
+    """
+
+    source: str
+    destination: str
+    port: int
+    protocol: str
+    direction: str
+    reason: str
+    count: int
+    first_seen: str
+    last_seen: str
+    evidence: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "source": self.source,
+            "destination": self.destination,
+            "port": self.port,
+            "protocol": self.protocol,
+            "direction": self.direction,
+            "reason": self.reason,
+            "count": self.count,
+            "firstSeen": self.first_seen,
+            "lastSeen": self.last_seen,
+            "evidence": self.evidence,
+        }
+
+
+#: At most this many distinct (source, destination, port, ...) drop records are kept; the rest are counted.
+MAX_POLICY_DROPS = 1000
+
+
 def ref_of(obj: Object, kind: str | None = None) -> ObjectRef:
     """The reference of a decoded object."""
     k = kind or obj.kind
@@ -68,6 +112,8 @@ class Snapshot:
     logs_by_pod: Mapping[tuple[str, str], tuple[tuple[str, bool, str], ...]] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    #: Hubble flows dropped by policy (cilium sysdumps). Empty proves nothing: see `PolicyDrop`.
+    policy_drops: tuple[PolicyDrop, ...] = ()
 
     def of(self, kind: str) -> tuple[Object, ...]:
         """All objects of a kind (empty when none, or when the kind was not collected)."""
@@ -97,6 +143,16 @@ class Snapshot:
         return len(self.by_ref)
 
 
+@dataclass
+class _Tally:
+    """The builder's running count for one `PolicyDrop` record (RFC 3339 times compare as text)."""
+
+    count: int
+    first: str
+    last: str
+    evidence: str
+
+
 class SnapshotBuilder:
     """Collects objects, logs and problems, then freezes them into a Snapshot."""
 
@@ -105,12 +161,18 @@ class SnapshotBuilder:
         self.captured_at: datetime | None = None
         self.context = ""
         self.declared_kinds: set[str] = set()
+        #: Kinds of which the input holds only selected objects (a sysdump's Cilium DaemonSet, a
+        #: troubleshoot list that failed in some namespaces): their objects are kept, but the kind never
+        #: counts as collected, so no rule takes the absence of one of its objects as a fact.
+        self.partial_kinds: set[str] = set()
         self._by_kind: dict[str, list[Object]] = {}
         self._by_ref: dict[ObjectRef, Object] = {}
         self._logs: dict[LogKey, str] = {}
         self._problems: list[InputProblem] = []
         self._not_checked: list[NotChecked] = []
         self._notes: list[str] = []
+        self._drops: dict[tuple[str, str, int, str, str, str], _Tally] = {}
+        self.drops_over_cap = 0
         self.duplicates = 0
 
     def add(self, obj: Object, kind: str | None = None) -> bool:
@@ -148,6 +210,43 @@ class SnapshotBuilder:
 
     def add_log(self, namespace: str, pod: str, container: str, previous: bool, text: str) -> None:
         self._logs[(namespace, pod, container, previous)] = text
+
+    def add_policy_drop(
+        self,
+        source: str,
+        destination: str,
+        port: int,
+        protocol: str,
+        direction: str,
+        reason: str,
+        *,
+        count: int = 1,
+        first: str = "",
+        last: str = "",
+        evidence: str = "",
+    ) -> None:
+        """Count flows dropped by policy into their (source, destination, port, ...) record."""
+        key = (source, destination, port, protocol, direction, reason)
+        tally = self._drops.get(key)
+        if tally is None:
+            if len(self._drops) >= MAX_POLICY_DROPS:
+                self.drops_over_cap += count
+                return
+            self._drops[key] = _Tally(count, first, last or first, evidence)
+            return
+        tally.count += count
+        if first and (not tally.first or first < tally.first):
+            tally.first = first
+        if last > tally.last:
+            tally.last = last
+
+    def get(self, ref: ObjectRef) -> Object | None:
+        """An object added so far (sources use it to match logs to their pods)."""
+        return self._by_ref.get(ref)
+
+    def objects_of(self, kind: str) -> tuple[Object, ...]:
+        """The objects of a kind added so far."""
+        return tuple(self._by_kind.get(kind, ()))
 
     def problem(self, path: str, line: int | None, message: str, id: str = "input/unparseable") -> None:
         self._problems.append(InputProblem(path, line, message, id))
@@ -198,7 +297,11 @@ class SnapshotBuilder:
             else:
                 captured = datetime(1970, 1, 1, tzinfo=UTC)
                 self._notes.append("no timestamp found: capturedAt unknown, time-based judgements are off")
-        collected = frozenset(self.declared_kinds | set(self._by_kind))
+        collected = frozenset((self.declared_kinds | set(self._by_kind)) - self.partial_kinds)
+        if self.drops_over_cap:
+            self._notes.append(
+                f"{self.drops_over_cap} policy-dropped flow(s) not summarised: over {MAX_POLICY_DROPS} distinct records"
+            )
         return Snapshot(
             captured_at=captured,
             context=self.context,
@@ -211,6 +314,12 @@ class SnapshotBuilder:
             not_checked=tuple(sorted(set(self._not_checked))),
             notes=tuple(self._notes),
             logs_by_pod=MappingProxyType(self._logs_by_pod()),
+            policy_drops=tuple(
+                sorted(
+                    PolicyDrop(*key, tally.count, tally.first, tally.last, tally.evidence)
+                    for key, tally in self._drops.items()
+                )
+            ),
         )
 
     def _logs_by_pod(self) -> dict[tuple[str, str], tuple[tuple[str, bool, str], ...]]:

@@ -1,5 +1,6 @@
 """Read a snapshot from disk: the snapshot directory format of DESIGN.md, a `kubectl cluster-info dump
---output-directory` tree, Sonobuoy-style bare arrays, or any of these as a `.tar.gz`.
+--output-directory` tree, Sonobuoy-style bare arrays, a troubleshoot.sh support bundle, a cilium sysdump
+(the last two in `bundle.py`), or any of these as a `.tar.gz` (a sysdump as its `.zip`).
 
 Every unreadable file becomes an `input/unparseable` problem with `path:line`; the run goes on with the
 rest. `InputError` (exit 2) is raised only when nothing usable remains.
@@ -7,11 +8,13 @@ rest. `InputError` (exit 2) is raised only when nothing usable remains.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import mmap
 import os
 import re
+from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 
@@ -21,6 +24,7 @@ from firstdomino.model.kinds import VIEWS, Object
 from firstdomino.model.snapshot import Snapshot, SnapshotBuilder
 from firstdomino.model.timeutil import parse_time
 from firstdomino.sources.archive import extracted, is_archive
+from firstdomino.sources.bundle import is_sysdump, is_troubleshoot_bundle, load_sysdump, load_troubleshoot
 
 #: A single input file larger than this is not read (bounded memory on hostile input).
 MAX_FILE_BYTES = 2 * 1024**3
@@ -84,7 +88,7 @@ def load_snapshot(path: str | os.PathLike[str]) -> Snapshot:
 
 
 def _single_top_dir(tree: Path) -> Path:
-    entries = [p for p in tree.iterdir() if not p.name.startswith(".")]
+    entries = [p for p in tree.iterdir() if not p.name.startswith(".") and p.name != "__MACOSX"]
     if len(entries) == 1 and entries[0].is_dir():
         return entries[0]
     return tree
@@ -106,8 +110,50 @@ def _rel(path: Path, base: Path, display_root: str) -> str:
     return f"{display_root}:{rel}" if display_root else rel
 
 
+class _TreeReader:
+    """The snapshot reader's file handling, as `bundle.FileReader` wants it."""
+
+    def __init__(self, base: Path, builder: SnapshotBuilder, display_root: str) -> None:
+        self.base = base
+        self.builder = builder
+        self.display_root = display_root
+
+    def rel(self, path: Path) -> str:
+        if path == self.base:
+            return self.display_root or self.base.name
+        return _rel(path, self.base, self.display_root)
+
+    def objects(self, path: Path, hint: str, hint_from: str) -> None:
+        _load_file(path, self.rel(path), hint, self.builder, hint_from)
+
+    def log_tail(self, path: Path) -> str | None:
+        return _read_log_tail(path, self.rel(path), self.builder)
+
+
+@contextlib.contextmanager
+def _bulk_load() -> Iterator[None]:
+    """No cyclic garbage is made while loading, and GC passes cost 2-7x (libraries.md): collection is off
+    during the load, and what was loaded is frozen out of later collections."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+    gc.freeze()
+
+
 def _load_tree(base: Path, builder: SnapshotBuilder, display_root: str) -> None:
     layout = _detect_layout(base)
+    if layout in ("troubleshoot", "sysdump"):
+        reader = _TreeReader(base, builder, display_root)
+        with _bulk_load():
+            if layout == "troubleshoot":
+                load_troubleshoot(base, reader)
+            else:
+                load_sysdump(base, reader)
+        return
     meta = base / "meta.json"
     if meta.is_file():
         _read_meta(meta, _rel(meta, base, display_root), builder)
@@ -120,9 +166,7 @@ def _load_tree(base: Path, builder: SnapshotBuilder, display_root: str) -> None:
                 builder.problem(_rel(here / dirname, base, display_root), None, "symbolic link not followed")
         for filename in sorted(filenames):
             files.append(here / filename)
-    was_enabled = gc.isenabled()
-    gc.disable()  # bulk load: no cyclic garbage is made here, and GC passes cost 2-7x (libraries.md)
-    try:
+    with _bulk_load():
         for file in files:
             rel = _rel(file, base, display_root)
             if file.is_symlink():
@@ -139,16 +183,19 @@ def _load_tree(base: Path, builder: SnapshotBuilder, display_root: str) -> None:
                 hint = _CLUSTER_INFO_FILES.get(file.name, "") if layout == "cluster-info" else ""
                 hint = hint or kind_from_filename(file) or kind_from_filename(file.parent)
                 _load_file(file, rel, hint, builder)
-    finally:
-        if was_enabled:
-            gc.enable()
-    gc.freeze()
     if layout == "cluster-info":
         _declare_cluster_info(builder)
 
 
 def _detect_layout(base: Path) -> str:
-    if (base / "meta.json").is_file() or (base / "logs").is_dir():
+    """snapshot | cluster-info | troubleshoot | sysdump, from the files at the top of the tree."""
+    if (base / "meta.json").is_file():
+        return "snapshot"
+    if is_troubleshoot_bundle(base):
+        return "troubleshoot"
+    if is_sysdump(base):
+        return "sysdump"
+    if (base / "logs").is_dir():
         return "snapshot"
     if (base / "nodes.json").is_file() and any((d / "pods.json").is_file() for d in base.iterdir() if d.is_dir()):
         return "cluster-info"
@@ -219,8 +266,8 @@ def _read_bytes(path: Path, rel: str, builder: SnapshotBuilder, limit: int) -> b
 MMAP_BYTES = 1024 * 1024
 
 
-def _load_file(path: Path, rel: str, hint: str, builder: SnapshotBuilder) -> None:
-    if path.name.lower().endswith(".json") and _load_mapped(path, rel, hint, builder):
+def _load_file(path: Path, rel: str, hint: str, builder: SnapshotBuilder, hint_from: str = "the file name") -> None:
+    if path.name.lower().endswith(".json") and _load_mapped(path, rel, hint, builder, hint_from):
         return
     data = _read_bytes(path, rel, builder, MAX_FILE_BYTES)
     if data is None:
@@ -238,10 +285,10 @@ def _load_file(path: Path, rel: str, hint: str, builder: SnapshotBuilder) -> Non
             decoded = decode_yaml(data, hint)  # `{`-led YAML flow mappings
     else:
         decoded = decode_yaml(data, hint)
-    _record(decoded, rel, hint, builder)
+    _record(decoded, rel, hint, builder, hint_from)
 
 
-def _load_mapped(path: Path, rel: str, hint: str, builder: SnapshotBuilder) -> bool:
+def _load_mapped(path: Path, rel: str, hint: str, builder: SnapshotBuilder, hint_from: str) -> bool:
     """Decode a large JSON file straight from a memory map. False when the file is small or odd
     (then the ordinary path reads it and reports whatever is wrong)."""
     try:
@@ -255,11 +302,11 @@ def _load_mapped(path: Path, rel: str, hint: str, builder: SnapshotBuilder) -> b
             decoded = decode_json(mapped, hint)
     except (OSError, ValueError, BufferError):
         return False
-    _record(decoded, rel, hint, builder)
+    _record(decoded, rel, hint, builder, hint_from)
     return True
 
 
-def _record(decoded: Decoded, rel: str, hint: str, builder: SnapshotBuilder) -> None:
+def _record(decoded: Decoded, rel: str, hint: str, builder: SnapshotBuilder, hint_from: str) -> None:
     kindless = [p for p in decoded.problems if "object without a kind" in p[1]]
     if kindless and not decoded.objects:
         builder.note(f"{rel}: not Kubernetes objects ({len(kindless)} item(s) without a kind): skipped")
@@ -274,7 +321,7 @@ def _record(decoded: Decoded, rel: str, hint: str, builder: SnapshotBuilder) -> 
         builder.add_many(objects, kind)
     if hint and decoded.objects and not decoded.list_kind.endswith("List"):
         if any(not obj.kind for _, obj in decoded.objects):
-            builder.note(f"{rel}: items without kind read as {hint} (from the file name)")
+            builder.note(f"{rel}: items without kind read as {hint} (from {hint_from})")
 
 
 def _read_snapshot_log(path: Path, parts: tuple[str, ...], rel: str, builder: SnapshotBuilder) -> None:
