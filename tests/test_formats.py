@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from firstdomino.sources import load_snapshot
@@ -139,6 +142,20 @@ def test_yaml_output_parses() -> None:
     assert yaml.safe_load(proc.stdout)["verdict"] == "stuck"
 
 
-def test_live_mode_is_not_pretended() -> None:
-    proc = run_cli("diagnose")
-    assert proc.returncode == 2 and "--from" in proc.stderr
+def test_live_mode_without_a_kubeconfig_says_what_to_do(tmp_path: Path) -> None:
+    proc = run_cli("diagnose", "--kubeconfig", str(tmp_path / "nope"))
+    assert proc.returncode == 2 and "no such file" in proc.stderr
+    env_free = subprocess.run(
+        [sys.executable, "-m", "firstdomino", "diagnose"],
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "KUBECONFIG": str(tmp_path / "missing"),
+            "PYTHONPATH": str(ROOT / "src"),
+            "KUBERNETES_SERVICE_HOST": "",
+        },
+        timeout=60,
+        check=False,
+    )
+    assert env_free.returncode == 3 and "no kubeconfig found" in env_free.stderr

@@ -41,5 +41,7 @@ def test_every_rule_has_a_firing_fixture() -> None:
             expect = json.loads((folder / "expect.json").read_text())
             if expect["fires"]:
                 covered.add(expect["rule"])
-    missing = sorted(set(BY_ID) - covered)
+    # client/stale-kubeconfig fires on a TLS failure of a live read, which no snapshot folder can hold:
+    # tests/test_live_faults.py::test_wrong_ca_is_stale_kubeconfig_root_cause drives it over real HTTPS.
+    missing = sorted(set(BY_ID) - covered - {"client/stale-kubeconfig"})
     assert not missing, f"rules without a firing fixture: {missing}"

@@ -9,8 +9,9 @@ from firstdomino.diagnose.rule import DOC_SECTIONS
 
 from .conftest import run_cli
 
-#: The observed ids of DESIGN.md's catalogue (client/stale-kubeconfig belongs to the live source).
+#: The observed ids of DESIGN.md's catalogue (client/stale-kubeconfig fires from the live source only).
 OBSERVED_CATALOGUE = (
+    "client/stale-kubeconfig",
     "cni/agent-not-ready",
     "cni/no-service-proxy",
     "cilium/kpr-without-k8s-service-host",

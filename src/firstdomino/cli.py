@@ -9,10 +9,11 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -31,6 +32,10 @@ from firstdomino.report.lint import render_lint_json, render_lint_text, render_s
 from firstdomino.report.plan import render_plan_json, render_plan_text
 from firstdomino.sources import load_config, load_repository, load_snapshot
 from firstdomino.sources.git import revision
+
+if TYPE_CHECKING:
+    from firstdomino.sources.kubeconfig import Connection
+    from firstdomino.sources.live import Collection
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_UNREACHABLE = 0, 1, 2, 3
 
@@ -66,31 +71,124 @@ def cli() -> None:
     """Find the first domino when a freshly built Kubernetes cluster does not come up."""
 
 
+def _live_options(fn: Callable[..., None]) -> Callable[..., None]:
+    """kubectl's connection flags, and the bounds of a live read."""
+    for option in reversed(
+        (
+            click.option(
+                "--kubeconfig", metavar="FILE", help="Kubeconfig file (default: $KUBECONFIG, ~/.kube/config)."
+            ),
+            click.option("--context", metavar="NAME", help="Kubeconfig context (default: the current one)."),
+            click.option(
+                "-n",
+                "--namespace",
+                "namespaces",
+                metavar="NS",
+                multiple=True,
+                help="Read namespaced kinds only in NS (repeatable). Default: all namespaces.",
+            ),
+            click.option("-A", "--all-namespaces", is_flag=True, help="All namespaces (the default)."),
+            click.option(
+                "--timeout",
+                type=float,
+                default=120.0,
+                show_default=True,
+                metavar="SECONDS",
+                help="Overall limit for reading the cluster; what was read by then is used.",
+            ),
+            click.option("--request-timeout", type=float, default=30.0, show_default=True, metavar="SECONDS"),
+            click.option(
+                "--max-logs",
+                type=int,
+                default=60,
+                show_default=True,
+                help="At most this many container logs (unhealthy pods first).",
+            ),
+            click.option(
+                "--log-tail",
+                type=int,
+                default=500,
+                show_default=True,
+                metavar="LINES",
+                help="Lines read from the end of each log.",
+            ),
+        )
+    ):
+        fn = option(fn)
+    return fn
+
+
+def _progress(enabled: bool) -> Callable[[str], None] | None:
+    """One self-overwriting status line on stderr when it is a terminal; nothing otherwise."""
+    if not enabled or not sys.stderr.isatty():
+        return None
+
+    def say(text: str) -> None:
+        click.echo(f"\r\x1b[2K{text[:100]}", err=True, nl=False)
+
+    return say
+
+
+def _collect(live: dict[str, Any], on_page: Callable[..., None] | None = None) -> tuple[Collection, Connection]:
+    from firstdomino.sources.kubeconfig import connect
+    from firstdomino.sources.live import Collector, Options
+
+    conn = connect(live["kubeconfig"], live["context"])
+    namespaces = () if live["all_namespaces"] else tuple(live["namespaces"])
+    options = Options(
+        namespaces=namespaces,
+        kinds=frozenset(k for r in RULES for k in r.kinds),
+        max_logs=int(live["max_logs"]),
+        log_tail=int(live["log_tail"]),
+        timeout=float(live["timeout"]),
+        request_timeout=float(live["request_timeout"]),
+        on_progress=_progress(True),
+        on_page=on_page,
+    )
+    progress = options.on_progress
+    try:
+        result = Collector(conn, options).collect()
+    finally:
+        if progress is not None:
+            click.echo("\r\x1b[2K", err=True, nl=False)
+    return result, conn
+
+
 @cli.command()
 @click.option("--from", "source", metavar="PATH", help="Snapshot directory, cluster-info dump, or .tar.gz of either.")
+@_live_options
 @click.option("-o", "--output", type=click.Choice(["text", "json", "yaml"]), default="text", show_default=True)
 @_fail_on("Exit 1 when a root cause at or above this severity is stuck.")
 @click.option("--exit-zero", is_flag=True, help="Always exit 0 (except usage and input errors).")
 @click.option("--no-color", is_flag=True, help="No colour (also: NO_COLOR set, or output not a terminal).")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
-def diagnose(source: str | None, output: str, fail_on: str, exit_zero: bool, no_color: bool, debug: bool) -> None:
+def diagnose(
+    source: str | None, output: str, fail_on: str, exit_zero: bool, no_color: bool, debug: bool, **live: Any
+) -> None:
     """Diagnose a cluster: the root cause to fix first, the cascade it explains, evidence and fix.
+
+    Without --from, reads the cluster of the current kubeconfig context (read-only: list and get,
+    never Secret data; see deploy/rbac.yaml).
 
     \b
     Examples:
+      firstdomino diagnose
+      firstdomino diagnose --context admin@home -n flux-system -n kube-system
       firstdomino diagnose --from ./snapshot
       firstdomino diagnose --from dump.tar.gz -o json
     """
+    unreachable = False
     try:
-        if not source:
-            raise UsageError(
-                "reading a live cluster is not available yet: give --from PATH (a snapshot directory, "
-                "a `kubectl cluster-info dump --output-directory` tree, or a .tar.gz)"
-            )
         # A one-shot run builds millions of small objects and frees none: the cyclic GC would only
         # rescan them (2-7x slower bulk loads, docs/performance.md), so it is off for the run.
         gc.disable()
-        snapshot = load_snapshot(source)
+        if source:
+            snapshot = load_snapshot(source)
+        else:
+            collection, conn = _collect(live)
+            conn.close()
+            snapshot = collection.snapshot
+            unreachable = collection.stale is not None
         result = run_diagnosis(snapshot)
     except FirstDominoError as error:
         _fail(error, debug)
@@ -101,7 +199,57 @@ def diagnose(source: str | None, output: str, fail_on: str, exit_zero: bool, no_
     else:
         text = render_text(result, colour=_colour(no_color))
     click.echo(text, nl=False)
+    if unreachable:
+        sys.exit(EXIT_UNREACHABLE)
     sys.exit(EXIT_OK if exit_zero else exit_code(result, Severity.parse(fail_on)))
+
+
+@cli.command()
+@click.option("-o", "--output", "target", required=True, metavar="DIR|FILE.tar.gz", help="Where to write it.")
+@_live_options
+@click.option(
+    "--redact", is_flag=True, help="Replace env values, ConfigMap data and secret-like annotations by tokens."
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def snapshot(target: str, redact: bool, debug: bool, **live: Any) -> None:
+    """Save what a live diagnosis reads, for later (`diagnose --from`) or for a colleague.
+
+    Written atomically: an interrupted run leaves nothing. Secret data is never read or written.
+
+    \b
+    Examples:
+      firstdomino snapshot -o ./snap
+      firstdomino snapshot --context dev --redact -o dev-$(date +%F).tar.gz
+    """
+    from firstdomino.sources.write import writing
+
+    try:
+        with writing(target, redact) as writer:
+            collection, conn = _collect(live, on_page=writer.page)
+            conn.close()
+            if collection.stale is not None:
+                raise ClusterUnreachable(collection.snapshot.problems[0].message)
+            snap = collection.snapshot
+            meta = {
+                "capturedAt": snap.captured_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "context": snap.context,
+                "serverVersion": collection.server_version,
+                "kinds": collection.kinds,
+                "notChecked": [n.as_dict() for n in snap.not_checked],
+                "source": "firstdomino snapshot",
+                "redacted": redact,
+                "partial": collection.partial,
+            }
+            path = writer.finish(snap, meta)
+    except FirstDominoError as error:
+        _fail(error, debug)
+    click.echo(
+        f"wrote {path}: {snap.object_count:,} objects, {len(snap.logs)} logs, "
+        f"{len(collection.kinds)} kinds, {collection.requests} requests"
+        + (f"; not checked: {len(snap.not_checked)}" if snap.not_checked else "")
+        + ("; PARTIAL (see meta.json notChecked)" if collection.partial else ""),
+        err=True,
+    )
 
 
 @cli.command()
@@ -223,8 +371,14 @@ def _fail(error: FirstDominoError, debug: bool) -> NoReturn:
     sys.exit(EXIT_INPUT)
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main() -> None:
-    """Console entry point. Exits with os._exit after flushing, to skip freeing a multi-GB heap."""
+    """Console entry point. Exits with os._exit after flushing, to skip freeing a multi-GB heap.
+    SIGTERM is handled like Ctrl-C, so that temporary files are removed on the way out."""
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         cli.main(standalone_mode=False)
         code = 0

@@ -11,6 +11,7 @@ from firstdomino.diagnose.rules import (
     bootstrap_secret_chain,
     certmanager_backoff,
     cilium_kpr_service_host,
+    client_stale_kubeconfig,
     cni_agent_not_ready,
     cni_no_service_proxy,
     controlplane_unhealthy,
@@ -57,6 +58,7 @@ RULES: tuple[Rule, ...] = (
     node_not_ready.RULE,
     controlplane_unhealthy.RULE,
     workload_create_failed.RULE,
+    client_stale_kubeconfig.RULE,
 )
 
 BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
