@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -355,3 +356,69 @@ def _wait(predicate: Any, timeout: float = 20.0) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def test_in_cluster_service_account(tmp_path: Path, ca: trustme.CA, cert: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from firstdomino.sources import kubeconfig
+
+    account = tmp_path / "serviceaccount"
+    account.mkdir()
+    (account / "token").write_text("test-token")
+    (account / "ca.crt").write_bytes(ca.cert_pem.bytes())
+    (account / "namespace").write_text("firstdomino\n")
+    with Double(_pods(3), tls=cert) as double:
+        host, port = double.url.removeprefix("https://").split(":")
+        monkeypatch.setattr(kubeconfig, "SERVICE_ACCOUNT_DIR", str(account))
+        monkeypatch.setenv("KUBERNETES_SERVICE_HOST", host)
+        monkeypatch.setenv("KUBERNETES_SERVICE_PORT", port)
+        monkeypatch.setenv("KUBECONFIG", str(tmp_path / "absent"))
+        conn = kubeconfig.connect()
+        try:
+            assert conn.in_cluster and conn.namespace == "firstdomino"
+            result = Collector(conn, Options(kinds=frozenset({"Pod"}))).collect()
+        finally:
+            conn.close()
+    assert len(result.snapshot.of("Pod")) == 4
+
+
+def test_no_temporary_files_are_left(tmp_path: Path, ca: trustme.CA, cert: Any) -> None:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = dict(os.environ, TMPDIR=str(scratch), PYTHONPATH=str(ROOT / "src"))
+
+    def run(*args: str) -> int:
+        cmd = [sys.executable, "-m", "firstdomino", *args]
+        return subprocess.run(cmd, capture_output=True, env=env, timeout=120, check=False).returncode
+
+    with Double(_pods(3), tls=cert) as double:
+        good = write_kubeconfig(tmp_path / "good", double.url, ca.cert_pem.bytes())
+        stale = write_kubeconfig(tmp_path / "stale", double.url, trustme.CA().cert_pem.bytes())
+        assert run("diagnose", "--kubeconfig", str(good)) in (0, 1)
+        assert run("diagnose", "--kubeconfig", str(stale)) == 3
+        assert run("snapshot", "--kubeconfig", str(good), "-o", str(tmp_path / "s.tar.gz")) == 0
+    unreachable = write_kubeconfig(tmp_path / "down", "https://127.0.0.1:1", ca.cert_pem.bytes())
+    assert run("diagnose", "--kubeconfig", str(unreachable), "--timeout", "2") == 3
+    assert list(scratch.iterdir()) == []
+
+
+def test_kubectl_plugin(tmp_path: Path, ca: trustme.CA, cert: Any) -> None:
+    bin_dir = Path(sys.executable).parent
+    kubectl = shutil.which("kubectl")
+    if kubectl is None or not (bin_dir / "kubectl-domino").exists():
+        pytest.skip("kubectl or the installed kubectl-domino script is not available")
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    listed = subprocess.run([kubectl, "plugin", "list"], capture_output=True, text=True, env=env, check=False)
+    assert "kubectl-domino" in listed.stdout + listed.stderr
+    with Double(_pods(3), tls=cert) as double:
+        kc = write_kubeconfig(tmp_path / "kc", double.url, ca.cert_pem.bytes(), context="plugin-ctx")
+        proc = subprocess.run(
+            [kubectl, "domino", "diagnose", "--kubeconfig", str(kc), "--context", "plugin-ctx", "-o", "json"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+    assert proc.returncode in (0, 1), proc.stderr
+    assert json.loads(proc.stdout)["context"] == "plugin-ctx"
+    assert any(r[1] == "/api/v1/pods" for r in double.requests)

@@ -148,6 +148,9 @@ def _collect(live: dict[str, Any], on_page: Callable[..., None] | None = None) -
     progress = options.on_progress
     try:
         result = Collector(conn, options).collect()
+    except BaseException:
+        conn.close()
+        raise
     finally:
         if progress is not None:
             click.echo("\r\x1b[2K", err=True, nl=False)
