@@ -583,17 +583,19 @@ def wait_until(predicate: Any, timeout: float = 5.0) -> bool:
 
 
 def main() -> None:
-    """Serve a snapshot until killed: `python tests/apiserver.py SNAP_DIR KUBECONFIG_OUT` (for benchmarks
-    and manual tries); prints the URL once it listens."""
+    """Serve a snapshot until killed: `python tests/apiserver.py SNAP_DIR KUBECONFIG_OUT [--plain]` (for
+    benchmarks and manual tries); prints the URL once it listens."""
     import sys
 
     import trustme
 
     snap, kubeconfig = Path(sys.argv[1]), Path(sys.argv[2])
+    plain = "--plain" in sys.argv[3:]  # http://, as through `kubectl proxy`
     store = load_store(snap)
     ca = trustme.CA()
-    with Double(store, tls=ca.issue_cert("127.0.0.1")) as double:
-        write_kubeconfig(kubeconfig, double.url, ca.cert_pem.bytes(), context=store.context or "double")
+    with Double(store, tls=None if plain else ca.issue_cert("127.0.0.1")) as double:
+        ca_pem = None if plain else ca.cert_pem.bytes()
+        write_kubeconfig(kubeconfig, double.url, ca_pem, context=store.context or "double")
         print(double.url, flush=True)
         double.stopping.wait()
 

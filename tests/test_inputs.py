@@ -158,3 +158,34 @@ def test_large_json_files_are_read_through_a_memory_map_with_the_same_checks(tmp
     assert len(list(snapshot.pods())) == 6000
     cut = [p for p in snapshot.problems if p.path == "cut.json"]
     assert cut and cut[0].line == body[: len(body) // 2].count(b"\n") + 1
+
+
+def test_files_that_vanish_during_the_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file listed by the directory walk and deleted before it is opened (a snapshot being rotated, a
+    support bundle being cleaned up) is a problem with its path; the rest is read."""
+    import firstdomino.sources.load as load
+
+    snap = tmp_path / "snap"
+    snap.mkdir()
+    (snap / "nodes.yaml").write_text("apiVersion: v1\nkind: Node\nmetadata: {name: n1}\n")
+    big = {
+        "kind": "PodList",
+        "apiVersion": "v1",
+        "items": [{"metadata": {"name": f"p{i}", "namespace": "a"}} for i in range(1)],
+    }
+    (snap / "pods.json").write_text(json.dumps(big) + " " * (2 * 1024 * 1024))  # the memory-mapped path
+    (snap / "gone.yaml").write_text("apiVersion: v1\nkind: Node\nmetadata: {name: n2}\n")
+    real_walk = load.os.walk
+
+    def walk_then_delete(top: object, **kwargs: object) -> object:
+        for dirpath, dirnames, filenames in real_walk(top, **kwargs):  # type: ignore[call-overload]
+            yield dirpath, dirnames, [*filenames, "vanished.json"]
+            for name in ("gone.yaml", "pods.json"):
+                (Path(dirpath) / name).unlink(missing_ok=True)
+
+    monkeypatch.setattr(load.os, "walk", walk_then_delete)
+    snapshot = load_snapshot(snap)
+    assert [n.metadata.name for n in snapshot.of("Node")] == ["n1"]
+    vanished = {p.path for p in snapshot.problems}
+    assert {"gone.yaml", "pods.json", "vanished.json"} <= vanished, snapshot.problems
+    assert all("cannot read" in p.message for p in snapshot.problems if p.path in vanished)

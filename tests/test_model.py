@@ -107,3 +107,34 @@ def test_fast_pod_decoding_gives_the_same_diagnosis(tmp_path: Path, scenario: st
     for doc in (a, b):
         doc.pop("notes", None)
     assert a == b
+
+
+def test_decoding_from_many_threads_at_first_use_does_not_crash() -> None:
+    """Regression: msgspec builds a type's decoding information on first use; the live reader's
+    concurrent lists did that for the same types at once and the interpreter segfaulted. Fresh
+    processes, first use from 12 threads with a tiny switch interval, every kind of list."""
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    code = """
+import sys, threading
+sys.setswitchinterval(1e-6)
+from firstdomino.model.decode import decode_json
+from firstdomino.model.kinds import VIEWS
+def doc(group, kind):
+    version = (group + "/" if group else "") + "v1"
+    return ('{"kind":"%sList","apiVersion":"%s","items":[{"metadata":{"name":"x"}}]}' % (kind, version)).encode()
+docs = [doc(group, kind) for group, kind in VIEWS]
+def work():
+    for doc in docs:
+        decode_json(doc)
+threads = [threading.Thread(target=work) for _ in range(12)]
+for t in threads: t.start()
+for t in threads: t.join()
+"""
+    env = {"PYTHONPATH": str(ROOT / "src")}
+    for _ in range(5):
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+        assert proc.returncode == 0, proc.stderr[-2000:]

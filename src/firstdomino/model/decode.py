@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import mmap
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,8 @@ import msgspec
 import yaml
 
 from firstdomino.model.kinds import (
+    VIEWS,
+    VIEWS_BY_KIND,
     Condition,
     FullPod,
     Object,
@@ -67,23 +70,57 @@ _BYTE = re.compile(r"\(byte (\d+)\)")
 _AT_PATH = re.compile(r" - at `?\$((?:\.[A-Za-z0-9_-]+|\[\d+\])+)`?")
 
 
+_DECODER_LOCK = threading.Lock()
+
+
 def _decoder(view: type[Object]) -> msgspec.json.Decoder[Any]:
     found = _DECODERS.get(view)
     if found is None:
-        found = _DECODERS[view] = msgspec.json.Decoder(view)
+        with _DECODER_LOCK:
+            found = _DECODERS.get(view)
+            if found is None:
+                found = msgspec.json.Decoder(view)
+                found.decode(b"{}")  # builds msgspec's type information now, under the lock
+                _DECODERS[view] = found
     return found
 
 
 def _list_decoder(view: type[Object]) -> msgspec.json.Decoder[Any]:
     found = _LIST_DECODERS.get(view)
     if found is None:
-        holder = msgspec.defstruct(
-            f"{view.__name__}List",
-            [("items", list[view] | None, None)],  # type: ignore[valid-type]
-            rename="camel",
-        )
-        found = _LIST_DECODERS[view] = msgspec.json.Decoder(holder)
+        with _DECODER_LOCK:
+            found = _LIST_DECODERS.get(view)
+            if found is None:
+                holder = msgspec.defstruct(
+                    f"{view.__name__}List",
+                    [("items", list[view] | None, None)],  # type: ignore[valid-type]
+                    rename="camel",
+                )
+                found = msgspec.json.Decoder(holder)
+                found.decode(b'{"items":[{}]}')
+                _LIST_DECODERS[view] = found
     return found
+
+
+def prepare_decoders() -> None:
+    """Build every decoder and msgspec's type information up front, on one thread. msgspec builds a
+    Struct type's decoding information on first use, and two threads doing that for the same type at
+    once crashed the interpreter (a segfault seen in the live reader's concurrent lists): call this
+    before decoding from several threads."""
+    views: set[type[Object]] = {*VIEWS.values(), *VIEWS_BY_KIND.values(), Object}
+    for view in views:
+        _decoder(view)
+        _list_decoder(view)
+    for decoder, sample in (
+        (_POD_RAW_LIST, b'{"items":[{}]}'),
+        (_SPEC_SUMMARY, b"{}"),
+        (_SPEC_FULL, b"{}"),
+        (_STATUS, b"{}"),
+        (_HEAD, b"{}"),
+        (_ENVELOPE, b"{}"),
+        (_ANY, b"{}"),
+    ):
+        decoder.decode(sample)
 
 
 def pod_needs_detail(pod: Pod) -> bool:

@@ -237,6 +237,14 @@ class Transport:
             redirect=False,
         )
         try:
+            length = response.headers.get("content-length", "")
+            if length.isdigit() and int(length) <= min(self.max_body, 64 * 1024 * 1024):
+                # a page of a list: its size is announced and bounded, so read it in one call (the
+                # per-recv timeout still applies; a short body raises ProtocolError)
+                body = response.read()
+                with self._lock:
+                    self.stats.bytes += len(body)
+                return Response(response.status, {k.lower(): v for k, v in response.headers.items()}, body)
             chunks: list[bytes] = []
             size = 0
             for chunk in response.stream(1024 * 1024):

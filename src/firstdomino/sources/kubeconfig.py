@@ -147,6 +147,36 @@ def _paths(kubeconfig: str | None) -> list[str]:
     return [os.path.expanduser("~/.kube/config")]
 
 
+def _check_shape(path: str) -> None:
+    """A kubeconfig must be a mapping whose clusters/users/contexts are lists of named mappings: say
+    which part is wrong, with the file, before the loader trips over it."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(16 * 1024 * 1024)
+        doc = yaml.safe_load(data) if data.strip() else None
+    except (OSError, ValueError, yaml.YAMLError) as error:
+        raise UsageError(f"{path}: cannot read kubeconfig: {error}") from error
+    if doc is None:
+        raise UsageError(f"{path}: the kubeconfig is empty")
+    if not isinstance(doc, dict):
+        raise UsageError(f"{path}: a kubeconfig is a YAML mapping, not {type(doc).__name__}")
+    for section, body in (("clusters", "cluster"), ("users", "user"), ("contexts", "context")):
+        entries = doc.get(section)
+        if entries is None:
+            continue
+        if not isinstance(entries, list):
+            raise UsageError(f"{path}: `{section}` must be a list")
+        for index, entry in enumerate(entries):
+            if (
+                not isinstance(entry, dict)
+                or not isinstance(entry.get("name"), str)
+                or not isinstance(entry.get(body, {}), dict)
+            ):
+                raise UsageError(f"{path}: {section}[{index}] must be a mapping with a `name` and a `{body}` mapping")
+    if "current-context" in doc and not isinstance(doc["current-context"], str | None):
+        raise UsageError(f"{path}: `current-context` must be a string")
+
+
 def connect(kubeconfig: str | None = None, context: str | None = None) -> Connection:
     """Resolve the connection kubectl would use. Raises UsageError for a bad kubeconfig or context,
     ClusterUnreachable when there is no configuration at all."""
@@ -166,13 +196,15 @@ def connect(kubeconfig: str | None = None, context: str | None = None) -> Connec
     from kubernetes.config.config_exception import ConfigException
     from kubernetes.config.kube_config import KubeConfigLoader, KubeConfigMerger
 
+    for path in existing:
+        _check_shape(path)
     tmp = tempfile.mkdtemp(prefix="firstdomino-auth-")
     try:
         try:
             merged = KubeConfigMerger(os.pathsep.join(existing))
         except ConfigException as error:
             raise UsageError(f"{', '.join(existing)}: {error}") from error
-        except (OSError, ValueError, yaml.YAMLError) as error:
+        except Exception as error:  # an untyped library on untrusted input: any failure is a bad kubeconfig
             raise UsageError(f"{', '.join(existing)}: cannot read kubeconfig: {error}") from error
         if merged.config is None:
             raise UsageError(f"{', '.join(existing)}: no configuration found in the kubeconfig")
@@ -183,8 +215,10 @@ def connect(kubeconfig: str | None = None, context: str | None = None) -> Connec
                 loader.load_and_set(config)
             except ConfigException as error:
                 raise UsageError(f"kubeconfig ({', '.join(existing)}): {error}") from error
-            except (KeyError, TypeError, ValueError) as error:
-                raise UsageError(f"kubeconfig ({', '.join(existing)}): malformed: {error}") from error
+            except Exception as error:  # see above
+                raise UsageError(
+                    f"kubeconfig ({', '.join(existing)}): malformed: {type(error).__name__}: {error}"
+                ) from error
         ctx = loader.current_context or {}
         ctx_body = ctx.get("context") or {}
         user = getattr(loader, "_user", None)
