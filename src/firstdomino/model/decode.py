@@ -22,13 +22,17 @@ from firstdomino.model.kinds import (
     VIEWS,
     VIEWS_BY_KIND,
     Condition,
+    Container,
     FullPod,
+    NameRef,
     Object,
     ObjectMeta,
     Pod,
     PodSpec,
     PodSpecSummary,
     PodStatus,
+    Toleration,
+    Volume,
     view_for,
 )
 
@@ -112,8 +116,11 @@ def prepare_decoders() -> None:
         _decoder(view)
         _list_decoder(view)
     for decoder, sample in (
-        (_POD_RAW_LIST, b'{"items":[{}]}'),
-        (_SPEC_SUMMARY, b"{}"),
+        (_POD_SPLIT_LIST, b'{"items":[{}]}'),
+        (_CONTAINERS, b"[]"),
+        (_VOLUMES, b"[]"),
+        (_NAME_REFS, b"[]"),
+        (_TOLERATIONS, b"[]"),
         (_SPEC_FULL, b"{}"),
         (_STATUS, b"{}"),
         (_HEAD, b"{}"),
@@ -167,18 +174,39 @@ def _finish(obj: Object) -> Object:
     return finish_pod(obj) if isinstance(obj, FullPod) else obj
 
 
-class _PodRawSpec(msgspec.Struct, frozen=True, gc=False, rename="camel"):
-    """Decode-only: a pod whose spec is kept as raw bytes until we know whether it is needed."""
+_NO_ITEMS = msgspec.Raw(b"[]")
+
+
+class _SpecSplit(msgspec.Struct, frozen=True, gc=False, rename="camel"):
+    """Decode-only: the spec summary decoded, the heavy lists kept raw (views into the page, no copy),
+    in the same pass; they are decoded only for pods that need their detail."""
+
+    node_name: str = ""
+    service_account_name: str = ""
+    dns_policy: str = ""
+    host_network: bool = False
+    containers: msgspec.Raw = _NO_ITEMS
+    init_containers: msgspec.Raw = _NO_ITEMS
+    volumes: msgspec.Raw = _NO_ITEMS
+    image_pull_secrets: msgspec.Raw = _NO_ITEMS
+    tolerations: msgspec.Raw = _NO_ITEMS
+
+
+class _PodSplit(msgspec.Struct, frozen=True, gc=False, rename="camel"):
+    """Decode-only: a pod whose status stays raw until we know whether it is healthy."""
 
     metadata: ObjectMeta = msgspec.field(default_factory=ObjectMeta)
-    spec: msgspec.Raw = msgspec.Raw(b"{}")
+    spec: _SpecSplit = msgspec.field(default_factory=_SpecSplit)
     status: msgspec.Raw = msgspec.Raw(b"{}")
 
 
-_POD_RAW_LIST: msgspec.json.Decoder[Any] = msgspec.json.Decoder(
-    msgspec.defstruct("PodRawList", [("items", list[_PodRawSpec] | None, None)])
+_POD_SPLIT_LIST: msgspec.json.Decoder[Any] = msgspec.json.Decoder(
+    msgspec.defstruct("PodSplitList", [("items", list[_PodSplit] | None, None)])
 )
-_SPEC_SUMMARY: msgspec.json.Decoder[PodSpecSummary] = msgspec.json.Decoder(PodSpecSummary)
+_CONTAINERS: msgspec.json.Decoder[list[Container]] = msgspec.json.Decoder(list[Container])
+_VOLUMES: msgspec.json.Decoder[list[Volume]] = msgspec.json.Decoder(list[Volume])
+_NAME_REFS: msgspec.json.Decoder[list[NameRef]] = msgspec.json.Decoder(list[NameRef])
+_TOLERATIONS: msgspec.json.Decoder[list[Toleration]] = msgspec.json.Decoder(list[Toleration])
 _SPEC_FULL: msgspec.json.Decoder[PodSpec] = msgspec.json.Decoder(PodSpec)
 _STATUS: msgspec.json.Decoder[PodStatus] = msgspec.json.Decoder(PodStatus)
 #: A healthy pod as the API server writes it (compact JSON, Go field order): Running, Ready True, no waiting
@@ -191,12 +219,32 @@ _READY = re.compile(
 _POD_IP = re.compile(rb'"podIP":"([^"]+)"')
 
 
+def _detail(spec: _SpecSplit) -> PodSpec:
+    return PodSpec(
+        node_name=spec.node_name,
+        containers=_CONTAINERS.decode(spec.containers),
+        init_containers=_CONTAINERS.decode(spec.init_containers),
+        volumes=_VOLUMES.decode(spec.volumes),
+        service_account_name=spec.service_account_name,
+        dns_policy=spec.dns_policy,
+        host_network=spec.host_network,
+        image_pull_secrets=_NAME_REFS.decode(spec.image_pull_secrets),
+        tolerations=_TOLERATIONS.decode(spec.tolerations),
+    )
+
+
 def _decode_pod_list(data: bytes | mmap.mmap) -> list[Object]:
-    """One pass: every pod's metadata and status, its spec kept raw (a view into `data`, no copy) and
-    decoded in full only for pods that need it; the raw bytes are not kept."""
+    """One pass: every pod's metadata, spec summary and status; the spec's containers, volumes and the
+    like are kept raw (views into `data`, no copy) and decoded only for pods that need them."""
     pods: list[Object] = []
-    for item in _POD_RAW_LIST.decode(data).items or ():
-        spec = _SPEC_SUMMARY.decode(item.spec)
+    for item in _POD_SPLIT_LIST.decode(data).items or ():
+        split = item.spec
+        spec = PodSpecSummary(
+            node_name=split.node_name,
+            service_account_name=split.service_account_name,
+            dns_policy=split.dns_policy,
+            host_network=split.host_network,
+        )
         raw_status = bytes(item.status)
         ready = _READY.search(raw_status)
         if ready is not None and b'"phase":"Running"' in raw_status and b'"waiting"' not in raw_status:
@@ -212,7 +260,7 @@ def _decode_pod_list(data: bytes | mmap.mmap) -> list[Object]:
         status = _STATUS.decode(raw_status)
         pod = Pod(metadata=item.metadata, spec=spec, status=status)
         if pod_needs_detail(pod):
-            pod = Pod(metadata=item.metadata, spec=spec, status=status, detail=_SPEC_FULL.decode(item.spec))
+            pod = Pod(metadata=item.metadata, spec=spec, status=status, detail=_detail(split))
         pods.append(pod)
     return pods
 
