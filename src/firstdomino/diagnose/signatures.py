@@ -8,6 +8,7 @@ with no active backend, never a policy verdict by itself; an `i/o timeout` is a 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -90,6 +91,13 @@ def classify(text: str) -> list[Signal]:
     """Every signal in `text`, in order of appearance per kind; duplicates removed."""
     if not text:
         return []
+    return list(_classify(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _classify(text: str) -> tuple[Signal, ...]:
+    """`classify`, memoised: the same messages (kubelet back-offs, events, a controller's error) repeat
+    across the many pods of a broken cluster, and each costs a dozen regular-expression scans."""
     found: dict[tuple[str, str, int, str, str, str], Signal] = {}
 
     def add(signal: Signal) -> None:
@@ -121,7 +129,7 @@ def classify(text: str) -> list[Signal]:
         plain = pattern.search(text)
         if plain:
             add(Signal(kind, _line(text, plain.start())))
-    return list(found.values())
+    return tuple(found.values())
 
 
 def _line(text: str, pos: int) -> str:

@@ -46,11 +46,34 @@ MAX_REPAIRS = 25
 
 @dataclass
 class Decoded:
-    """What one file held: (kind, view) pairs and the problems met, as (line, message)."""
+    """What one file held: (kind, view) pairs and the problems met, as (line, message).
 
-    objects: list[tuple[str, Object]] = field(default_factory=list)
+    A typed list decoded in one go (the fast path) holds its objects as `uniform` (their kind) and
+    `items`, without building a pair per object; `objects` and `by_kind()` read both forms."""
+
+    pairs: list[tuple[str, Object]] = field(default_factory=list)
     problems: list[tuple[int | None, str]] = field(default_factory=list)
     list_kind: str = ""
+    uniform: str = ""
+    items: list[Object] = field(default_factory=list)
+
+    @property
+    def objects(self) -> list[tuple[str, Object]]:
+        if self.uniform:
+            return [(self.uniform, item) for item in self.items]
+        return self.pairs
+
+    @property
+    def empty(self) -> bool:
+        return not self.items and not self.pairs
+
+    def by_kind(self) -> dict[str, list[Object]]:
+        if self.uniform:
+            return {self.uniform: self.items} if self.items else {}
+        grouped: dict[str, list[Object]] = {}
+        for kind, obj in self.pairs:
+            grouped.setdefault(kind, []).append(obj)
+        return grouped
 
 
 class _Head(msgspec.Struct, rename="camel"):
@@ -361,7 +384,7 @@ def decode_json(data: bytes | mmap.mmap, kind_hint: str = "") -> Decoded:
                 items = None  # fall back to the careful path, which reports where
             if items is not None:
                 out.list_kind = list_kind + "List"
-                out.objects = [(list_kind, item) for item in items]
+                out.uniform, out.items = list_kind, items
                 return out
     try:
         top = _ENVELOPE.decode(data)
@@ -397,7 +420,7 @@ def _decode_json_item(raw: msgspec.Raw, index: int, list_kind: str, hint: str, o
         return
     view = view_for(head.api_version, kind)
     try:
-        out.objects.append((kind, _finish(_decoder(view).decode(raw))))
+        out.pairs.append((kind, _finish(_decoder(view).decode(raw))))
         return
     except msgspec.ValidationError:
         pass
@@ -588,7 +611,7 @@ def _convert_into(out: Decoded, value: Any, view: type[Object], kind: str, line:
     for note in notes:
         out.problems.append((line, label + note))
     if obj is not None:
-        out.objects.append((kind, _finish(obj)))
+        out.pairs.append((kind, _finish(obj)))
 
 
 def looks_binary(data: bytes) -> bool:

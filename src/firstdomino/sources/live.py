@@ -202,7 +202,8 @@ class Collector:
                     for line, message in decoded.problems:
                         with self._lock:
                             self.builder.problem(f"{path}?{_q(query)}", line, message)
-                    objects.extend(obj for _kind, obj in decoded.objects)
+                    for group in decoded.by_kind().values():
+                        objects.extend(group)
                     if self.options.on_page is not None:
                         pages.append(Page(resource, api_version, body))
             except ApiError as error:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from firstdomino.errors import InputError
 from firstdomino.model.decode import Decoded, decode_json, decode_yaml, looks_binary
-from firstdomino.model.kinds import VIEWS, Object
+from firstdomino.model.kinds import VIEWS
 from firstdomino.model.snapshot import Snapshot, SnapshotBuilder
 from firstdomino.model.timeutil import parse_time
 from firstdomino.sources.archive import extracted, is_archive
@@ -281,7 +281,7 @@ def _load_file(path: Path, rel: str, hint: str, builder: SnapshotBuilder, hint_f
     decoded: Decoded
     if path.name.lower().endswith(".json") or first in (b"{", b"["):
         decoded = decode_json(data, hint)
-        if not decoded.objects and decoded.problems and not path.name.lower().endswith(".json"):
+        if decoded.empty and decoded.problems and not path.name.lower().endswith(".json"):
             decoded = decode_yaml(data, hint)  # `{`-led YAML flow mappings
     else:
         decoded = decode_yaml(data, hint)
@@ -308,18 +308,15 @@ def _load_mapped(path: Path, rel: str, hint: str, builder: SnapshotBuilder, hint
 
 def _record(decoded: Decoded, rel: str, hint: str, builder: SnapshotBuilder, hint_from: str) -> None:
     kindless = [p for p in decoded.problems if "object without a kind" in p[1]]
-    if kindless and not decoded.objects:
+    if kindless and decoded.empty:
         builder.note(f"{rel}: not Kubernetes objects ({len(kindless)} item(s) without a kind): skipped")
     for line, message in decoded.problems:
-        if kindless and not decoded.objects and "object without a kind" in message:
+        if kindless and decoded.empty and "object without a kind" in message:
             continue
         builder.problem(rel, line, message)
-    by_kind: dict[str, list[Object]] = {}
-    for kind, obj in decoded.objects:
-        by_kind.setdefault(kind, []).append(obj)
-    for kind, objects in by_kind.items():
+    for kind, objects in decoded.by_kind().items():
         builder.add_many(objects, kind)
-    if hint and decoded.objects and not decoded.list_kind.endswith("List"):
+    if hint and not decoded.list_kind.endswith("List") and not decoded.empty:
         if any(not obj.kind for _, obj in decoded.objects):
             builder.note(f"{rel}: items without kind read as {hint} (from {hint_from})")
 
