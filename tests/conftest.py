@@ -43,3 +43,36 @@ def shared_samples() -> Path:
     if not samples.is_dir():
         pytest.skip(f"{samples} is absent (the shared samples live beside the repository)")
     return samples
+
+
+def _children() -> list[str]:
+    """Live child processes of this test process (from /proc; zombies already reaped are gone)."""
+    me = str(os.getpid())
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == me and fields[0] != "Z":
+            found.append(entry.name)
+    return found
+
+
+def _our_temp_entries() -> set[str]:
+    import tempfile
+
+    root = Path(tempfile.gettempdir())
+    return {p.name for p in root.iterdir() if p.name.startswith(("firstdomino-", ".firstdomino"))}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def nothing_left_behind() -> Any:
+    """After the whole run: no child process still running, no temporary directory of ours left."""
+    before = _our_temp_entries()
+    yield
+    if Path("/proc").is_dir():
+        assert _children() == [], "a test left a child process running"
+    assert _our_temp_entries() - before == set(), "a test left a firstdomino temporary directory"

@@ -13,6 +13,7 @@ import signal
 import sys
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
@@ -71,23 +72,40 @@ def cli() -> None:
     """Find the first domino when a freshly built Kubernetes cluster does not come up."""
 
 
-def _live_options(fn: Callable[..., None]) -> Callable[..., None]:
-    """kubectl's connection flags, and the bounds of a live read."""
-    for option in reversed(
-        (
-            click.option(
-                "--kubeconfig", metavar="FILE", help="Kubeconfig file (default: $KUBECONFIG, ~/.kube/config)."
-            ),
-            click.option("--context", metavar="NAME", help="Kubeconfig context (default: the current one)."),
-            click.option(
-                "-n",
-                "--namespace",
-                "namespaces",
-                metavar="NS",
-                multiple=True,
-                help="Read namespaced kinds only in NS (repeatable). Default: all namespaces.",
-            ),
-            click.option("-A", "--all-namespaces", is_flag=True, help="All namespaces (the default)."),
+def _connection_options(read_timeout: bool) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """kubectl's connection flags, and the bounds of a live read (`--timeout` unless the command has its own)."""
+    options = [
+        click.option("--kubeconfig", metavar="FILE", help="Kubeconfig file (default: $KUBECONFIG, ~/.kube/config)."),
+        click.option("--context", metavar="NAME", help="Kubeconfig context (default: the current one)."),
+        click.option(
+            "-n",
+            "--namespace",
+            "namespaces",
+            metavar="NS",
+            multiple=True,
+            help="Read namespaced kinds only in NS (repeatable). Default: all namespaces.",
+        ),
+        click.option("-A", "--all-namespaces", is_flag=True, help="All namespaces (the default)."),
+        click.option("--request-timeout", type=float, default=30.0, show_default=True, metavar="SECONDS"),
+        click.option(
+            "--max-logs",
+            type=int,
+            default=60,
+            show_default=True,
+            help="At most this many container logs (unhealthy pods first).",
+        ),
+        click.option(
+            "--log-tail",
+            type=int,
+            default=500,
+            show_default=True,
+            metavar="LINES",
+            help="Lines read from the end of each log.",
+        ),
+    ]
+    if read_timeout:
+        options.insert(
+            4,
             click.option(
                 "--timeout",
                 type=float,
@@ -96,26 +114,17 @@ def _live_options(fn: Callable[..., None]) -> Callable[..., None]:
                 metavar="SECONDS",
                 help="Overall limit for reading the cluster; what was read by then is used.",
             ),
-            click.option("--request-timeout", type=float, default=30.0, show_default=True, metavar="SECONDS"),
-            click.option(
-                "--max-logs",
-                type=int,
-                default=60,
-                show_default=True,
-                help="At most this many container logs (unhealthy pods first).",
-            ),
-            click.option(
-                "--log-tail",
-                type=int,
-                default=500,
-                show_default=True,
-                metavar="LINES",
-                help="Lines read from the end of each log.",
-            ),
         )
-    ):
-        fn = option(fn)
-    return fn
+
+    def decorate(fn: Callable[..., None]) -> Callable[..., None]:
+        for option in reversed(options):
+            fn = option(fn)
+        return fn
+
+    return decorate
+
+
+_live_options = _connection_options(read_timeout=True)
 
 
 def _progress(enabled: bool) -> Callable[[str], None] | None:
@@ -253,6 +262,148 @@ def snapshot(target: str, redact: bool, debug: bool, **live: Any) -> None:
         + ("; PARTIAL (see meta.json notChecked)" if collection.partial else ""),
         err=True,
     )
+
+
+def _duration(value: str) -> float:
+    """`90`, `90s`, `10m`, `1h30m` -> seconds."""
+    import re
+
+    text = value.strip().lower()
+    if text.replace(".", "", 1).isdigit():
+        return float(text)
+    parts = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?", text)
+    if not text or parts is None:
+        raise click.BadParameter(f"{value!r} is not a duration (like 90s, 10m, 1h30m)")
+    hours, minutes, seconds = (float(g) if g else 0.0 for g in parts.groups())
+    return hours * 3600 + minutes * 60 + seconds
+
+
+@cli.command()
+@click.option("--replay", metavar="DIR", help="Replay DIR/<n>/ snapshots in order instead of reading a cluster.")
+@click.option("--record", metavar="DIR", help="Also save each live step as DIR/<n>/ (for --replay later).")
+@click.option("--until", type=click.Choice(["healthy"]), default="healthy", show_default=True)
+@click.option("--interval", "interval_text", default="10s", show_default=True, help="Time between live reads.")
+@click.option(
+    "--timeout",
+    "watch_timeout_text",
+    default="30m",
+    show_default=True,
+    help="Give up (exit 124) after this long.",
+)
+@click.option(
+    "--stuck-after",
+    "stuck_after_text",
+    default="0s",
+    show_default=True,
+    help="Exit 1 once the verdict has been `stuck` this long (0: at once).",
+)
+@_connection_options(read_timeout=False)
+@click.option("-o", "--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--no-color", is_flag=True, help="No colour (also: NO_COLOR set, or output not a terminal).")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def watch(
+    replay: str | None,
+    record: str | None,
+    until: str,
+    interval_text: str,
+    watch_timeout_text: str,
+    stuck_after_text: str,
+    output: str,
+    no_color: bool,
+    debug: bool,
+    **live: Any,
+) -> None:
+    """Diagnose until the cluster is healthy (exit 0), stuck (exit 1) or time runs out (exit 124).
+
+    Each step prints the verdict, components ready / total, what moved and the current first domino;
+    at the end, when each component became ready and the final diagnosis.
+
+    \b
+    Examples:
+      firstdomino watch --context dev --interval 15s --timeout 20m
+      firstdomino watch --record ./bootstrap          # keep every step
+      firstdomino watch --replay ./bootstrap -o json  # the same, later
+    """
+    import json
+    import time
+    from datetime import timedelta
+
+    from firstdomino import watch as watching
+
+    interval = _duration(interval_text)
+    limit = _duration(watch_timeout_text)
+    watcher = watching.Watcher(stuck_after=timedelta(seconds=_duration(stuck_after_text)))
+    started = time.monotonic()
+    tty = sys.stdout.isatty() and output == "text"
+
+    def emit(step: watching.Step) -> None:
+        if output != "text":
+            return
+        line = step.line(watcher.steps[0].captured_at)
+        if tty:
+            click.echo(f"\r\x1b[2K{line[:160]}", nl=False)
+        elif step.index == 0 or step.moved or step.verdict != watcher.steps[step.index - 1].verdict:
+            click.echo(line)
+
+    def live_steps() -> Any:
+        from firstdomino.sources.write import writing
+
+        index = 0
+        while True:
+            began = time.monotonic()
+            live["timeout"] = max(1.0, min(120.0, limit - (began - started)))
+            if record:
+                Path(record).mkdir(parents=True, exist_ok=True)
+                with writing(str(Path(record) / str(index)), redact=False) as writer:
+                    collection, conn = _collect(live, on_page=writer.page)
+                    conn.close()
+                    snap = collection.snapshot
+                    writer.finish(
+                        snap,
+                        {
+                            "capturedAt": snap.captured_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                            "context": snap.context,
+                            "kinds": collection.kinds,
+                            "notChecked": [n.as_dict() for n in snap.not_checked],
+                        },
+                    )
+            else:
+                collection, conn = _collect(live)
+                conn.close()
+            if collection.stale is not None:
+                raise ClusterUnreachable(collection.snapshot.problems[0].message)
+            yield collection.snapshot
+            index += 1
+            rest = interval - (time.monotonic() - began)
+            if rest > 0:
+                time.sleep(min(rest, max(0.0, limit - (time.monotonic() - started))))
+
+    try:
+        gc.disable()
+        steps = watching.replay_steps(replay) if replay else live_steps()
+        code = watching.run(steps, watcher, emit, expired=lambda: time.monotonic() - started >= limit)
+    except FirstDominoError as error:
+        _fail(error, debug)
+    if watcher.diagnosis is None:
+        click.echo("error: no step could be read", err=True)
+        sys.exit(EXIT_INPUT)
+    if output == "json":
+        doc = {
+            "schema": "firstdomino.dev/watch/v1",
+            "exit": code,
+            "outcome": {0: "healthy", 1: "stuck", 124: "timeout"}[code],
+            **watcher.summary(),
+            "final": json.loads(render_json(watcher.diagnosis)),
+        }
+        click.echo(json.dumps(doc, indent=2))
+    else:
+        if tty:
+            click.echo("")
+        verdicts = {0: "HEALTHY", 1: "STUCK", 124: "TIMED OUT (still converging)"}
+        click.echo(f"\nwatch: {verdicts[code]} after {len(watcher.steps)} step(s)\n")
+        click.echo(watcher.ready_table())
+        click.echo(render_text(watcher.diagnosis, colour=_colour(no_color)), nl=False)
+    sys.exit(code)
 
 
 @cli.command()
