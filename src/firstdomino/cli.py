@@ -169,7 +169,14 @@ def _collect(live: dict[str, Any], on_page: Callable[..., None] | None = None) -
 @cli.command()
 @click.option("--from", "source", metavar="PATH", help="Snapshot directory, cluster-info dump, or .tar.gz of either.")
 @_live_options
-@click.option("-o", "--output", type=click.Choice(["text", "json", "yaml"]), default="text", show_default=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Choice(["text", "json", "yaml", "md"]),
+    default="text",
+    show_default=True,
+    help="md: a Markdown incident report.",
+)
 @_fail_on("Exit 1 when a root cause at or above this severity is stuck.")
 @click.option("--exit-zero", is_flag=True, help="Always exit 0 (except usage and input errors).")
 @click.option("--no-color", is_flag=True, help="No colour (also: NO_COLOR set, or output not a terminal).")
@@ -208,6 +215,10 @@ def diagnose(
         text = render_json(result)
     elif output == "yaml":
         text = render_yaml(result)
+    elif output == "md":
+        from firstdomino.report.markdown import render_markdown
+
+        text = render_markdown(result)
     else:
         text = render_text(result, colour=_colour(no_color))
     click.echo(text, nl=False)
