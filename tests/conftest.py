@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -61,18 +62,21 @@ def _children() -> list[str]:
     return found
 
 
-def _our_temp_entries() -> set[str]:
-    import tempfile
+#: The run's own temporary directory (inherited by every CLI subprocess through TMPDIR), so that what
+#: is left in it is ours and not another program's on the same machine.
+SESSION_TMP = Path(tempfile.mkdtemp(prefix="fd-tests-"))
+os.environ["TMPDIR"] = str(SESSION_TMP)
+tempfile.tempdir = str(SESSION_TMP)
 
-    root = Path(tempfile.gettempdir())
-    return {p.name for p in root.iterdir() if p.name.startswith(("firstdomino-", ".firstdomino"))}
+
+def _our_temp_entries() -> set[str]:
+    return {p.name for p in SESSION_TMP.iterdir() if p.name.startswith(("firstdomino-", ".firstdomino"))}
 
 
 @pytest.fixture(scope="session", autouse=True)
 def nothing_left_behind() -> Any:
     """After the whole run: no child process still running, no temporary directory of ours left."""
-    before = _our_temp_entries()
     yield
     if Path("/proc").is_dir():
         assert _children() == [], "a test left a child process running"
-    assert _our_temp_entries() - before == set(), "a test left a firstdomino temporary directory"
+    assert _our_temp_entries() == set(), "a test left a firstdomino temporary directory"

@@ -35,6 +35,7 @@ from firstdomino.sources import load_config, load_repository, load_snapshot
 from firstdomino.sources.git import revision
 
 if TYPE_CHECKING:
+    from firstdomino.model.snapshot import Snapshot
     from firstdomino.sources.kubeconfig import Connection
     from firstdomino.sources.live import Collection
 
@@ -415,6 +416,55 @@ def watch(
         click.echo(watcher.ready_table())
         click.echo(render_text(watcher.diagnosis, colour=_colour(no_color)), nl=False)
     sys.exit(code)
+
+
+@cli.command()
+@click.argument("a", metavar="A")
+@click.argument("b", metavar="B")
+@click.option("--kubeconfig", metavar="FILE", help="Kubeconfig for `context:NAME` sides.")
+@click.option("-o", "--output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+def diff(a: str, b: str, kubeconfig: str | None, output: str, debug: bool) -> None:
+    """What differs between two clusters, for bootstrap: Cilium config and values, kube-proxy, policies,
+    webhooks, CoreDNS, versions, GitOps states. Exit 0 when nothing differs, 1 when something does.
+
+    A and B are snapshots (directory, dump or .tar.gz) or `context:NAME` for a live read.
+
+    \b
+    Examples:
+      firstdomino diff ./test-snap ./dev-snap
+      firstdomino diff context:admin@test context:admin@dev -o json
+    """
+    from firstdomino.diagnose.diff import diff as compare
+    from firstdomino.report.diff import render_diff_json, render_diff_text
+
+    def read(side: str) -> Snapshot:
+        if side.startswith("context:"):
+            live = {
+                "kubeconfig": kubeconfig,
+                "context": side.removeprefix("context:"),
+                "namespaces": (),
+                "all_namespaces": True,
+                "max_logs": 0,
+                "log_tail": 0,
+                "timeout": 120.0,
+                "request_timeout": 30.0,
+            }
+            collection, conn = _collect(live)
+            conn.close()
+            if collection.stale is not None:
+                raise ClusterUnreachable(collection.snapshot.problems[0].message)
+            return collection.snapshot
+        return load_snapshot(side)
+
+    try:
+        gc.disable()
+        left, right = read(a), read(b)
+    except FirstDominoError as error:
+        _fail(error, debug)
+    changes = compare(left, right)
+    click.echo(render_diff_json(changes, a, b) if output == "json" else render_diff_text(changes, a, b), nl=False)
+    sys.exit(EXIT_FINDINGS if changes else EXIT_OK)
 
 
 @cli.command()

@@ -663,6 +663,7 @@ class HelmReleaseSpec(View, frozen=True):
     chart_ref: CrossRef | None = None
     depends_on: list[DependsOn] = _F(default_factory=list)
     suspend: bool = False
+    values: dict[str, Any] | None = None
 
 
 class HelmReleaseHistory(View, frozen=True):
