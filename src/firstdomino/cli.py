@@ -180,10 +180,18 @@ def _collect(live: dict[str, Any], on_page: Callable[..., None] | None = None) -
 )
 @_fail_on("Exit 1 when a root cause at or above this severity is stuck.")
 @click.option("--exit-zero", is_flag=True, help="Always exit 0 (except usage and input errors).")
+@click.option("--timeline", "show_timeline", is_flag=True, help="Text: also print the per-component timeline.")
 @click.option("--no-color", is_flag=True, help="No colour (also: NO_COLOR set, or output not a terminal).")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 def diagnose(
-    source: str | None, output: str, fail_on: str, exit_zero: bool, no_color: bool, debug: bool, **live: Any
+    source: str | None,
+    output: str,
+    fail_on: str,
+    exit_zero: bool,
+    show_timeline: bool,
+    no_color: bool,
+    debug: bool,
+    **live: Any,
 ) -> None:
     """Diagnose a cluster: the root cause to fix first, the cascade it explains, evidence and fix.
 
@@ -222,6 +230,10 @@ def diagnose(
         text = render_markdown(result)
     else:
         text = render_text(result, colour=_colour(no_color))
+        if show_timeline:
+            from firstdomino.report.text import render_timeline
+
+            text += render_timeline(result)
     click.echo(text, nl=False)
     if unreachable:
         sys.exit(EXIT_UNREACHABLE)

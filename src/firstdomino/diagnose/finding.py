@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from firstdomino.model.ref import ObjectRef
 from firstdomino.model.severity import Severity
@@ -98,6 +99,7 @@ class Diagnosis:
     notes: tuple[str, ...] = field(default=())
     context: str = ""
     source: str = ""
+    timeline: tuple[Any, ...] = ()  #: `diagnose.timeline.Entry`, per component
 
     def state(self, finding: Finding) -> str:
         return finding.state(self.captured_at)

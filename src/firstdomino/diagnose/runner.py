@@ -142,12 +142,16 @@ def _rank_key(f: Finding, explained: int, state: str) -> tuple[object, ...]:
 
 
 def diagnose(snapshot: Snapshot, rules: Sequence[Rule] | None = None) -> Diagnosis:
+    from dataclasses import replace
+
     from firstdomino.diagnose.registry import RULES
+    from firstdomino.diagnose.timeline import timeline
 
     graph = build_graph(snapshot)
     ctx = Context(snapshot, graph)
     findings, skipped = run_rules(ctx, RULES if rules is None else rules)
-    return assemble(snapshot, findings, skipped)
+    result = assemble(snapshot, findings, skipped)
+    return replace(result, timeline=timeline(snapshot, ctx.index, list(result.findings)))
 
 
 def assemble(snapshot: Snapshot, findings: list[Finding], skipped: list[NotChecked]) -> Diagnosis:

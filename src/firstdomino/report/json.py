@@ -68,6 +68,17 @@ def diagnosis_to_dict(d: Diagnosis) -> dict[str, Any]:
         "notChecked": [n.as_dict() for n in d.not_checked],
         "inputProblems": [p.as_dict() for p in d.input_problems],
         "notes": list(d.notes),
+        "timeline": [
+            {
+                "component": e.component,
+                "created": format_time(e.created),
+                "firstFailed": format_time(e.first_failed),
+                "readyAt": format_time(e.ready_at),
+                "ready": e.ready,
+                "failures": list(e.failures),
+            }
+            for e in d.timeline
+        ],
     }
 
 

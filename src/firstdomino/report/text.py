@@ -138,3 +138,24 @@ def _wrap(text: str, width: int, indent: str, first: str | None = None) -> list[
         break_long_words=True,
         break_on_hyphens=False,
     ) or [indent]
+
+
+def render_timeline(d: Diagnosis) -> str:
+    """The per-component timeline as a table: created, first failed, ready (blank: not in the snapshot)."""
+    if not d.timeline:
+        return ""
+    rows = [("created", "first failed", "ready at", "component")]
+    for e in d.timeline:
+        rows.append(
+            (
+                format_time(e.created) or "",
+                format_time(e.first_failed) or "",
+                format_time(e.ready_at) or ("NOT READY" if not e.ready else ""),
+                e.component,
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    lines = ["", "Timeline:"]
+    for row in rows:
+        lines.append("  " + "  ".join(row[i].ljust(widths[i]) for i in range(3)) + "  " + row[3])
+    return "\n".join(lines) + "\n"
