@@ -173,10 +173,10 @@ def _collect(live: dict[str, Any], on_page: Callable[..., None] | None = None) -
 @click.option(
     "-o",
     "--output",
-    type=click.Choice(["text", "json", "yaml", "md"]),
+    type=click.Choice(["text", "json", "yaml", "md", "html"]),
     default="text",
     show_default=True,
-    help="md: a Markdown incident report.",
+    help="md: a Markdown incident report; html: a self-contained HTML report.",
 )
 @_fail_on("Exit 1 when a root cause at or above this severity is stuck.")
 @click.option("--exit-zero", is_flag=True, help="Always exit 0 (except usage and input errors).")
@@ -228,6 +228,10 @@ def diagnose(
         from firstdomino.report.markdown import render_markdown
 
         text = render_markdown(result)
+    elif output == "html":
+        from firstdomino.report.html import render_html
+
+        text = render_html(result)
     else:
         text = render_text(result, colour=_colour(no_color))
         if show_timeline:
