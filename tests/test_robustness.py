@@ -151,7 +151,7 @@ status:
     (snap / "meta.json").write_text(
         json.dumps({"capturedAt": "2025-01-01T11:00:00Z", "kinds": ["v1/Pod", "v1/Secret", "v1/ConfigMap"]})
     )
-    outputs = [run_cli("diagnose", "--from", str(snap), "-o", fmt) for fmt in ("json", "yaml", "text")]
+    outputs = [run_cli("diagnose", "--from", str(snap), "-o", fmt) for fmt in ("json", "yaml", "text", "md", "html")]
     outputs.append(run_cli("lint", str(snap), "-o", "json"))
     outputs.append(run_cli("lint", str(snap), "-o", "sarif"))
     assert "pod/missing-config" in outputs[0].stdout

@@ -73,7 +73,8 @@ def test_live_outputs_and_snapshots_hold_no_secret(tmp_path: Path) -> None:
     assert any(SECRET_DATA.encode() in raw for raw in store.items["secrets"])  # the double would hand it out
     with Double(store, tls=ca.issue_cert("127.0.0.1"), tokens={BEARER}) as double:
         kc = write_kubeconfig(tmp_path / "kc", double.url, ca.cert_pem.bytes(), token=BEARER, context="prod")
-        outputs = [run_cli("diagnose", "--kubeconfig", str(kc), "-o", fmt) for fmt in ("json", "yaml", "text")]
+        formats = ("json", "yaml", "text", "md", "html")
+        outputs = [run_cli("diagnose", "--kubeconfig", str(kc), "-o", fmt) for fmt in formats]
         outputs.append(run_cli("diagnose", "--kubeconfig", str(kc), "--debug", "-o", "json"))
         plain = run_cli("snapshot", "--kubeconfig", str(kc), "-o", str(tmp_path / "plain"))
         redacted = run_cli("snapshot", "--kubeconfig", str(kc), "--redact", "-o", str(tmp_path / "red.tar.gz"))
