@@ -7,9 +7,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
-from firstdomino.model.repo import Document, Repository
+from firstdomino.model.decode import parse_yaml_documents
+from firstdomino.model.repo import Document, Repository, as_list
 
 
 @dataclass(frozen=True)
@@ -61,12 +60,12 @@ def _releases(repo: Repository) -> Iterator[Release]:
     for doc in repo.of("HelmfileRelease"):
         inline: dict[str, Any] = {}
         unknown = False
-        for entry in doc.get("values") or []:
+        for entry in as_list(doc.get("values")):
             if isinstance(entry, Mapping):
                 inline.update(entry)
             else:
                 unknown = True
-        for item in doc.get("set") or []:
+        for item in as_list(doc.get("set")):
             if isinstance(item, Mapping) and isinstance(item.get("name"), str):
                 inline[item["name"]] = item.get("value")
         yield Release(
@@ -95,7 +94,7 @@ def _releases(repo: Repository) -> Iterator[Release]:
     for doc in repo.of("Application"):
         if doc.group != "argoproj.io":
             continue
-        sources = [doc.get("spec", "source")] + list(doc.get("spec", "sources") or [])
+        sources = [doc.get("spec", "source"), *as_list(doc.get("spec", "sources"))]
         for source in sources:
             if not isinstance(source, Mapping) or not source.get("chart"):
                 continue
@@ -103,10 +102,9 @@ def _releases(repo: Repository) -> Iterator[Release]:
             helm: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
             app_values: Any = helm.get("valuesObject") or {}
             if not app_values and isinstance(helm.get("values"), str):
-                try:
-                    app_values = yaml.safe_load(helm["values"]) or {}
-                except yaml.YAMLError:
-                    app_values = {}
+                # with the reader's guards (alias bombs, nesting, values that only look like dates)
+                parsed, _ = parse_yaml_documents(helm["values"].encode("utf-8", "surrogatepass"))
+                app_values = parsed[0] if parsed else {}
             namespace = doc.get("spec", "destination", "namespace") or "default"
             yield Release(
                 doc,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from firstdomino.lint.finding import LintFinding, LintResult
 from firstdomino.lint.helm import releases
 from firstdomino.model.flux import FluxTree
-from firstdomino.model.repo import Document, Repository
+from firstdomino.model.repo import Document, Repository, as_list
 
 MILESTONES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("cni", ("cilium", "calico", "flannel", "tigera", "multus")),
@@ -102,7 +102,7 @@ def build_plan(repo: Repository, result: LintResult) -> Plan:
 
     helmfile = {d.name if not d.namespace else f"{d.namespace}/{d.name}": d for d in repo.of("HelmfileRelease")}
     if helmfile:
-        deps = {k: {str(n) for n in (d.get("needs") or []) if isinstance(n, str)} for k, d in helmfile.items()}
+        deps = {k: {n for n in as_list(d.get("needs")) if isinstance(n, str)} for k, d in helmfile.items()}
         levels, stuck = _levels(list(helmfile), deps)
         phases.append(
             Phase(

@@ -47,14 +47,17 @@ def parse_config(value: Any, path: str = ".firstdomino.yaml") -> tuple[list[Supp
         return out, problems
     if not isinstance(value, Mapping):
         return out, [InputProblem(path, 1, "the configuration must be a mapping with an `ignore` list")]
-    for key in sorted(set(value) - CONFIG_KEYS):
+    for key in sorted(set(value) - CONFIG_KEYS, key=repr):  # keys of mixed types (`1: x`, `-.inf: y`) sort too
         problems.append(InputProblem(path, getattr(value, "line", None), f"unknown key {key!r} (known: ignore)"))
-    for entry in value.get("ignore") or []:
+    entries = value.get("ignore")
+    if entries is not None and not isinstance(entries, list):
+        problems.append(InputProblem(path, getattr(value, "line", None), "`ignore` must be a list"))
+    for entry in entries if isinstance(entries, list) else []:
         line = getattr(entry, "line", None)
         if not isinstance(entry, Mapping):
             problems.append(InputProblem(path, line, "an ignore entry must be a mapping"))
             continue
-        unknown = sorted(set(entry) - IGNORE_KEYS)
+        unknown = sorted(set(entry) - IGNORE_KEYS, key=repr)
         if unknown:
             problems.append(InputProblem(path, line, f"unknown key(s) {unknown} in an ignore entry"))
         if not isinstance(entry.get("id"), str) or not str(entry.get("reason") or "").strip():

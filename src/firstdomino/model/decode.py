@@ -293,6 +293,15 @@ def line_of(data: bytes | mmap.mmap, offset: int) -> int:
     return bytes(data[: max(0, offset)]).count(b"\n") + 1
 
 
+def _utf8_error_line(data: bytes | mmap.mmap) -> int | None:
+    """The line of the first byte that is not UTF-8 (msgspec's error gives an offset inside one string)."""
+    try:
+        bytes(data).decode("utf-8")  # only on this error path
+    except UnicodeDecodeError as error:
+        return line_of(data, error.start)
+    return None
+
+
 def _json_error_line(data: bytes | mmap.mmap, error: Exception) -> int | None:
     match = _BYTE.search(str(error))
     if match:
@@ -376,11 +385,11 @@ def decode_json(data: bytes | mmap.mmap, kind_hint: str = "") -> Decoded:
     sniff = _SNIFF.match(data[:512])
     if sniff is not None:
         list_kind = sniff.group(1).decode()
-        view = view_for(sniff.group(2).decode(), list_kind)
+        view = view_for(sniff.group(2).decode(errors="replace"), list_kind)
         if view is not Object:
             try:
                 items = _decode_pod_list(data) if view is FullPod else _list_decoder(view).decode(data).items or []
-            except msgspec.DecodeError:
+            except (msgspec.DecodeError, UnicodeDecodeError):  # msgspec raises the latter for bad UTF-8
                 items = None  # fall back to the careful path, which reports where
             if items is not None:
                 out.list_kind = list_kind + "List"
@@ -393,6 +402,9 @@ def decode_json(data: bytes | mmap.mmap, kind_hint: str = "") -> Decoded:
         return out
     except RecursionError:
         out.problems.append((None, "invalid JSON: nested too deeply"))
+        return out
+    except UnicodeDecodeError:
+        out.problems.append((_utf8_error_line(data), "not UTF-8 text"))
         return out
     if isinstance(top, list):
         raws, list_kind = top, ""
@@ -411,6 +423,9 @@ def _decode_json_item(raw: msgspec.Raw, index: int, list_kind: str, hint: str, o
     where = "" if single else f"items[{index}]: "
     try:
         head = _HEAD.decode(raw)
+    except UnicodeDecodeError:
+        out.problems.append((None, f"{where}not UTF-8 text"))
+        return
     except (msgspec.DecodeError, RecursionError) as error:
         out.problems.append((None, f"{where}not an object: {error}"))
         return
@@ -424,10 +439,18 @@ def _decode_json_item(raw: msgspec.Raw, index: int, list_kind: str, hint: str, o
         return
     except msgspec.ValidationError:
         pass
+    except UnicodeDecodeError:
+        out.problems.append((None, f"{where}not UTF-8 text"))
+        return
     except (msgspec.DecodeError, RecursionError) as error:
         out.problems.append((None, f"{where}{error}"))
         return
-    _convert_into(out, _ANY.decode(raw), view, kind, None, where)
+    try:
+        value = _ANY.decode(raw)
+    except UnicodeDecodeError:  # met before the value of the wrong type that sent us here
+        out.problems.append((None, f"{where}not UTF-8 text"))
+        return
+    _convert_into(out, value, view, kind, None, where)
 
 
 # --------------------------------------------------------------------------- YAML
@@ -444,6 +467,10 @@ def _make_loader() -> type[yaml.SafeLoader]:
     class Loader(base):  # type: ignore[misc]
         def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
             # SafeConstructor.construct_mapping, building the LineDict directly (no copy)
+            if not isinstance(node, yaml.MappingNode):  # `!!map [a]`, `!!set x`: a mapping tag on another node
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"expected a mapping node, but found {node.id}", node.start_mark
+                )
             self.flatten_mapping(node)
             mapping = LineDict()
             mapping.line = node.start_mark.line + 1
@@ -466,7 +493,23 @@ def _make_loader() -> type[yaml.SafeLoader]:
     Loader.add_multi_constructor("!", _construct_plain)
     # `=` is YAML 1.1's "value" type; Kubernetes (go-yaml) reads it as the string "=".
     Loader.add_constructor("tag:yaml.org,2002:value", lambda loader, node: loader.construct_scalar(node))
+    # A scalar that only looks like a timestamp or a number (`2025-13-45`, `2001-02-30`, 5,000 digits), or a
+    # `!!int x`: PyYAML raises a bare ValueError/KeyError. Read it as the string it is (go-yaml, which
+    # Kubernetes uses, keeps such plain scalars as strings).
+    for tag in ("timestamp", "int", "float", "bool"):
+        construct = getattr(yaml.constructor.SafeConstructor, f"construct_yaml_{tag}")
+        Loader.add_constructor(f"tag:yaml.org,2002:{tag}", _or_string(construct))
     return Loader
+
+
+def _or_string(construct: Any) -> Any:
+    def checked(loader: Any, node: yaml.ScalarNode) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, KeyError, AttributeError, OverflowError):
+            return loader.construct_scalar(node)
+
+    return checked
 
 
 def _construct_plain(loader: Any, suffix: str, node: yaml.Node) -> Any:

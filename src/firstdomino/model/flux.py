@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from firstdomino.model.repo import Document, Repository
+from firstdomino.model.repo import Document, Repository, as_list
 
 Key = tuple[str, str]  # namespace, name
 
@@ -41,7 +41,7 @@ class FluxTree:
         self._deps: dict[Key, set[Key]] = {}
         for key, doc in self.kustomizations.items():
             deps = set()
-            for dep in doc.get("spec", "dependsOn") or []:
+            for dep in as_list(doc.get("spec", "dependsOn")):
                 if isinstance(dep, Mapping) and isinstance(dep.get("name"), str):
                     deps.add((str(dep.get("namespace") or key[0]), dep["name"]))
             self._deps[key] = deps

@@ -91,18 +91,20 @@ def cnp_rule_allows_dns(rule: Any) -> bool:
         return False
     to_ports = rule.get("toPorts")
     ports_ok = not to_ports or any(
-        allows_port_53((tp or {}).get("ports")) for tp in to_ports if isinstance(tp, Mapping)
+        allows_port_53(tp.get("ports"))
+        for tp in (to_ports if isinstance(to_ports, list) else [])
+        if isinstance(tp, Mapping)
     )
     if not ports_ok:
         return False
     entities = rule.get("toEntities") or []
-    if any(e in ("all", "cluster", "kube-dns") for e in entities):
+    if any(e in ("all", "cluster", "kube-dns") for e in (entities if isinstance(entities, list) else [])):
         return True
     if rule.get("toCIDR") or rule.get("toCIDRSet"):
         return True
     endpoints = rule.get("toEndpoints")
     if endpoints:
-        for sel in endpoints:
+        for sel in endpoints if isinstance(endpoints, list) else []:
             parsed = selector_from(sel)
             if parsed is not None and matches_selector(DNS_POD_LABELS, parsed):
                 return True

@@ -15,6 +15,12 @@ from firstdomino.model.snapshot import InputProblem
 SYNC_WAVE = "argocd.argoproj.io/sync-wave"
 
 
+def as_list(value: Any) -> list[Any]:
+    """A field that must be a list, as a list; a value of another type (`dependsOn: 5`, a mapping, a
+    string) reads as empty, so that a typo costs that field and never the rule that reads it."""
+    return value if isinstance(value, list) else []
+
+
 @dataclass(frozen=True)
 class Document:
     """One object of the repository: a Kubernetes manifest, a helmfile release, a Terraform resource."""

@@ -21,9 +21,10 @@ LogKey = tuple[str, str, str, bool]
 """(namespace, pod, container, previous)"""
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class InputProblem:
-    """A file or object that could not be read (fully). `id` is `input/unparseable` unless said."""
+    """A file or object that could not be read (fully). `id` is `input/unparseable` unless said.
+    Ordered by path, then line (a problem without a line first), message and id."""
 
     path: str
     line: int | None
@@ -32,6 +33,14 @@ class InputProblem:
 
     def as_dict(self) -> dict[str, object]:
         return {"id": self.id, "path": self.path, "line": self.line, "message": self.message}
+
+    def _key(self) -> tuple[str, int, str, str]:
+        return (self.path, -1 if self.line is None else self.line, self.message, self.id)
+
+    def __lt__(self, other: InputProblem) -> bool:
+        # not `order=True`: a file with one problem without a line and one with a line made sorting raise
+        # TypeError (None < int), in `diagnose --from` and in `lint`
+        return self._key() < other._key()
 
 
 @dataclass(frozen=True, order=True)

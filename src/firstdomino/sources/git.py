@@ -19,7 +19,7 @@ GIT_TIMEOUT_S = 120
 @contextlib.contextmanager
 def revision(path: str | Path, rev: str) -> Iterator[Path]:
     """Yield a directory holding the tree of `rev` of the git repository at `path`."""
-    if rev.startswith("-"):
+    if rev.startswith("-") or "\0" in rev:  # an option for git, or a NUL no argument can carry
         raise InputError(f"--rev {rev!r}: not a revision")
     with tempfile.TemporaryDirectory(prefix="firstdomino-rev-") as tmp:
         archive = Path(tmp) / "tree.tar"

@@ -5,15 +5,24 @@ Go templates are not executed: template expressions become the unknown value `<t
 control lines are dropped. A helmfile release whose values template reads a Flux HelmRelease file (the
 standard bootstrap pattern) records that file under `valuesFromHelmRelease`. Unreadable files are
 `input/unparseable` problems with path and line; the run goes on.
+
+Nothing outside the repository is ever read, and links are never followed: the walk skips them, and a
+file another file names (a Kustomize resource or patch, a helmfile base or values file, an ApplicationSet
+directory) is read only when its path stays inside the root without passing through a link. A reference
+that leaves the root, goes through a link or is remote is listed as not checked; one that does not exist,
+and a Kustomize cycle, are problems (`kustomize build` fails on both). Fields of the wrong type are
+ignored, never a crash; every pattern match runs in linear time.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import fnmatch
 import gc
 import os
 import re
+import stat
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -21,7 +30,7 @@ from typing import Any
 from firstdomino.errors import InputError
 from firstdomino.model.decode import LineDict, parse_yaml_documents
 from firstdomino.model.flux import FluxTree
-from firstdomino.model.repo import Document, Repository
+from firstdomino.model.repo import Document, Repository, as_list
 from firstdomino.model.snapshot import InputProblem
 from firstdomino.sources.terraform import read_terraform
 
@@ -33,12 +42,26 @@ UNKNOWN = "<template>"
 
 _TEMPLATE_LINE = re.compile(r"^\s*\{\{-?\s*(?:if|else|end|range|with|define|block|template|/\*).*\}\}\s*$")
 _TEMPLATE_EXPR = re.compile(r"\{\{-?.*?-?\}\}")
-_HELMRELEASE_READ = re.compile(r"(?:readFile|fromYaml|\.Files\.Get)[^\n]*?([\w./-]*helm-?release[\w./-]*\.ya?ml)", re.I)
+_READS_FILE = re.compile(r"readFile|fromYaml|\.Files\.Get", re.I)
+_PATH_WORD = re.compile(r"[\w./-]+")
+_HELMRELEASE_WORD = re.compile(r"helm-?release", re.I)
+_YAML_SUFFIX = re.compile(r"\.ya?ml", re.I)
 
 
 def is_helmfile(rel: str) -> bool:
     name = rel.rsplit("/", 1)[-1]
     return name.startswith("helmfile.") or "/helmfile.d/" in f"/{rel}"
+
+
+def _sub_before_last(pattern: re.Pattern[str], replace: Any, text: str, closer: str) -> str:
+    """`pattern.sub` on `text` where every match ends with `closer`: only the part up to the last `closer`
+    is searched. Same result; linear time where a plain `sub` rescans to the end of the text from every
+    opener that is never closed (`{{{{{{...`: quadratic, 20 s for 40 KB)."""
+    end = text.rfind(closer)
+    if end < 0:
+        return text
+    end += len(closer)
+    return pattern.sub(replace, text[:end]) + text[end:]
 
 
 def strip_templates(text: str) -> str:
@@ -52,7 +75,7 @@ def strip_templates(text: str) -> str:
         if _TEMPLATE_EXPR.fullmatch(stripped):
             lines.append(line[: len(line) - len(line.lstrip())] + f'"{UNKNOWN}"' if ":" in line else "")
             continue
-        lines.append(_TEMPLATE_EXPR.sub(UNKNOWN, line))
+        lines.append(_sub_before_last(_TEMPLATE_EXPR, UNKNOWN, line, "}}"))
     return "\n".join(lines)
 
 
@@ -65,20 +88,20 @@ def load_repository(path: str | os.PathLike[str]) -> Repository:
     was_enabled = gc.isenabled()
     gc.disable()  # a bulk load of small containers that all stay alive: GC passes would only rescan them
     try:
-        files = _read_files(root, documents, problems)
-        documents = _kustomize_namespaces(documents)
         notes: list[str] = []
+        files = _read_files(root, documents, problems, notes)
+        documents = _kustomize_namespaces(documents)
         documents = _kustomize_patches(root, documents, notes)
         documents = _flux_substitutions(documents)
         documents += _expand_applicationsets(root, documents, notes)
-        notes += _remote_bases(documents)
+        notes += _kustomize_references(root, documents, problems)
     finally:
         if was_enabled:
             gc.enable()
     return Repository(str(root), tuple(documents), tuple(sorted(problems)), files, tuple(notes))
 
 
-def _read_files(root: Path, documents: list[Document], problems: list[InputProblem]) -> int:
+def _read_files(root: Path, documents: list[Document], problems: list[InputProblem], notes: list[str]) -> int:
     files = 0
     for full, rel, size in _walk(str(root)):
         files += 1
@@ -86,9 +109,9 @@ def _read_files(root: Path, documents: list[Document], problems: list[InputProbl
             problems.append(InputProblem(rel, None, f"more than {MAX_FILES} files: the rest is not read"))
             break
         if rel.lower().endswith(".tf"):
-            read_terraform(Path(full), rel, documents, problems, _manifests)
+            read_terraform(Path(full), rel, size, documents, problems, _manifests)
         else:
-            _read(full, rel, size, documents, problems)
+            _read(root, full, rel, size, documents, problems, notes)
     return files
 
 
@@ -116,33 +139,42 @@ def _fill(value: Any, params: dict[str, str]) -> Any:
 def _expand_applicationsets(root: Path, documents: list[Document], notes: list[str]) -> list[Document]:
     """Applications generated by ApplicationSets' list and git-directory generators (others: noted)."""
     out: list[Document] = []
+    folders: list[list[str]] | None = None  # the repository's folders, listed once when a git generator needs them
     for appset in (d for d in documents if d.kind == "ApplicationSet" and d.group == "argoproj.io"):
         template = appset.get("spec", "template")
         if not isinstance(template, dict):
             continue
-        for generator in appset.get("spec", "generators") or []:
+        for generator in as_list(appset.get("spec", "generators")):
             if not isinstance(generator, dict):
                 continue
             params_list: list[dict[str, str]] = []
             if isinstance(generator.get("list"), dict):
-                for element in generator["list"].get("elements") or []:
+                for element in as_list(generator["list"].get("elements")):
                     if isinstance(element, dict):
                         params_list.append(
                             {str(k): str(v) for k, v in element.items() if not isinstance(v, dict | list)}
                         )
             elif isinstance(generator.get("git"), dict):
-                for entry in generator["git"].get("directories") or []:
+                for entry in as_list(generator["git"].get("directories")):
                     pattern = entry.get("path") if isinstance(entry, dict) else None
                     if not isinstance(pattern, str) or entry.get("exclude"):
                         continue
-                    for folder in sorted(p for p in root.glob(pattern) if p.is_dir()):
-                        rel = folder.relative_to(root).as_posix()
+                    if pattern.startswith("/") or ".." in pattern.split("/"):
+                        notes.append(
+                            f"{appset.path}:{appset.line}: ApplicationSet {appset.name}: directories {pattern!r} "
+                            "leave the repository: not expanded"
+                        )
+                        continue
+                    if folders is None:
+                        folders = _folders(root)
+                    for rel in _glob_folders(folders, pattern):
+                        name = rel.rsplit("/", 1)[-1]
                         params_list.append(
                             {
                                 "path": rel,
                                 "path.path": rel,
-                                "path.basename": folder.name,
-                                "path.basenameNormalized": folder.name.replace("_", "-").lower(),
+                                "path.basename": name,
+                                "path.basenameNormalized": name.replace("_", "-").lower(),
                             }
                         )
             else:
@@ -180,8 +212,11 @@ def _substitute(value: Any, variables: Mapping[str, str]) -> Any:
     """Flux's `${VAR}` and `${VAR:=default}`; unknown variables without a default stay as written."""
     return _map_strings(
         value,
-        lambda text: _VAR.sub(
-            lambda m: variables.get(m.group(1), m.group(2) if m.group(2) is not None else m.group(0)), text
+        lambda text: _sub_before_last(
+            _VAR,
+            lambda m: variables.get(m.group(1), m.group(2) if m.group(2) is not None else m.group(0)),
+            text,
+            "}",
         ),
     )
 
@@ -226,26 +261,39 @@ def _deep_merge(base: Any, patch: Any) -> Any:
     return patch
 
 
+def _kustomize_configs(documents: list[Document]) -> Iterator[Document]:
+    return (d for d in documents if d.kind == "Kustomization" and d.group == "kustomize.config.k8s.io")
+
+
+def _folder_of(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
 def _kustomize_patches(root: Path, documents: list[Document], notes: list[str]) -> list[Document]:
     """Strategic-merge patches of a kustomization (`patches:`/`patchesStrategicMerge:` files with a whole
-    object) merged into the matching object; JSON 6902 and inline patches are noted, not applied."""
+    object) merged into the matching object; JSON 6902 and inline patches are noted, not applied. A patch
+    file is read only inside the repository (see `_locate`); `_kustomize_references` reports the others."""
     by_ref = {(d.path, d.kind, d.name): i for i, d in enumerate(documents)}
     out = list(documents)
-    for config in (d for d in documents if d.kind == "Kustomization" and d.group == "kustomize.config.k8s.io"):
-        folder = config.path.rsplit("/", 1)[0] if "/" in config.path else ""
-        entries = list(config.get("patches") or []) + list(config.get("patchesStrategicMerge") or [])
+    for config in _kustomize_configs(documents):
+        folder = _folder_of(config.path)
+        entries = as_list(config.get("patches")) + as_list(config.get("patchesStrategicMerge"))
         resources = [
-            _normalise(f"{folder}/{r}" if folder else r) for r in config.get("resources") or [] if isinstance(r, str)
+            _normalise(f"{folder}/{r}" if folder else r) for r in as_list(config.get("resources")) if isinstance(r, str)
         ]
         for entry in entries:
             path = entry.get("path") if isinstance(entry, dict) else entry if isinstance(entry, str) else None
             if not isinstance(path, str) or (isinstance(entry, dict) and entry.get("target")):
                 notes.append(f"{config.path}:{config.line}: a JSON 6902 or targeted patch is not applied")
                 continue
-            patch_file = (root / folder / path).resolve()
-            if not patch_file.is_file():
+            patch_file = _readable(root, folder, path)
+            if patch_file is None:
                 continue
-            patches, _ = parse_yaml_documents(patch_file.read_bytes())
+            try:
+                data = patch_file.read_bytes()
+            except OSError:
+                continue
+            patches, _ = parse_yaml_documents(data)
             for patch in patches:
                 if not isinstance(patch, dict) or patch.get("op"):
                     continue
@@ -258,15 +306,88 @@ def _kustomize_patches(root: Path, documents: list[Document], notes: list[str]) 
     return out
 
 
-def _remote_bases(documents: list[Document]) -> list[str]:
-    """Kustomize resources that are remote (git or https): noted as not resolved."""
-    notes = []
-    for doc in documents:
-        if doc.kind == "Kustomization" and doc.group == "kustomize.config.k8s.io":
-            for entry in doc.get("resources") or []:
-                if isinstance(entry, str) and ("://" in entry or entry.startswith(("github.com/", "git@"))):
-                    notes.append(f"{doc.path}:{doc.line}: remote base {entry} not resolved")
+def _is_remote(entry: str) -> bool:
+    return "://" in entry or entry.startswith(("github.com/", "git@"))
+
+
+#: The fields of a kustomization that name files or folders, and the key of a `patches` entry that does.
+_KUSTOMIZE_REFERENCES = ("resources", "bases", "components", "patches", "patchesStrategicMerge")
+
+
+def _kustomize_references(root: Path, documents: list[Document], problems: list[InputProblem]) -> list[str]:
+    """Check what each kustomization names. Remote bases, paths that leave the repository and paths
+    through a link are not read: noted. A field that is not a list, an entry that is not a path, a path
+    that does not exist and a cycle of kustomizations are problems: `kustomize build` fails on them."""
+    notes: list[str] = []
+    configs = {_folder_of(d.path): d for d in _kustomize_configs(documents)}
+    edges: dict[str, list[str]] = {}
+    for folder, config in sorted(configs.items()):
+        where = f"{config.path}:{config.line}"
+        for field in _KUSTOMIZE_REFERENCES:
+            value = config.get(field)
+            if value is None:
+                continue
+            if not isinstance(value, list):
+                problems.append(
+                    InputProblem(config.path, config.line, f"`{field}` is a {type(value).__name__}, not a list")
+                )
+                continue
+            for entry in value:
+                ref = entry.get("path") if field == "patches" and isinstance(entry, dict) else entry
+                if field == "patches" and isinstance(entry, dict) and ref is None:
+                    continue  # an inline patch
+                if not isinstance(ref, str) or (field.startswith("patches") and "\n" in ref):
+                    if not isinstance(ref, str):
+                        message = f"`{field}` entry {ref!r:.60} is not a path"
+                        problems.append(InputProblem(config.path, config.line, message))
+                    continue  # (a multi-line string is an inline patch)
+                if _is_remote(ref):
+                    if field in ("resources", "bases", "components"):
+                        notes.append(f"{where}: remote base {ref} not resolved")
+                    continue
+                status, rel = _locate(root, folder, ref)
+                if status == "outside":
+                    notes.append(f"{where}: {field} {ref!r} is outside the repository: not read")
+                elif status == "link":
+                    notes.append(f"{where}: {field} {ref!r} goes through a link ({rel}): not followed")
+                elif status == "missing":
+                    problems.append(InputProblem(config.path, config.line, f"`{field}` entry {ref!r} does not exist"))
+                elif status == "folder" and not field.startswith("patches") and rel in configs:
+                    edges.setdefault(folder, []).append(rel)
+    for cycle in _cycles(edges):
+        config = configs[cycle[0]]
+        shown = " -> ".join(f or "." for f in cycle)
+        message = f"kustomizations include each other: {shown} (kustomize build fails)"
+        problems.append(InputProblem(config.path, config.line, message))
     return notes
+
+
+def _cycles(edges: dict[str, list[str]]) -> list[list[str]]:
+    """One path per cycle of a directed graph (each closing edge found by a depth-first walk), each
+    rotated to start at its smallest node; iterative, so a long chain cannot exhaust the stack."""
+    found: dict[tuple[str, ...], list[str]] = {}
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    for start in sorted(edges):
+        if start in state:
+            continue
+        path: list[str] = [start]
+        state[start] = 1
+        pending: list[Iterator[str]] = [iter(edges.get(start, ()))]
+        while pending:
+            target = next(pending[-1], None)
+            if target is None:
+                pending.pop()
+                state[path.pop()] = 2
+            elif state.get(target) == 1:
+                cycle = path[path.index(target) :]
+                first = cycle.index(min(cycle))
+                cycle = cycle[first:] + cycle[:first]
+                found.setdefault(tuple(cycle), [*cycle, cycle[0]])
+            elif target not in state:
+                state[target] = 1
+                path.append(target)
+                pending.append(iter(edges.get(target, ())))
+    return [found[key] for key in sorted(found)]
 
 
 _KUSTOMIZE_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
@@ -290,11 +411,11 @@ _CLUSTER_KINDS = frozenset(
 def _kustomize_namespaces(documents: list[Document]) -> list[Document]:
     """Apply Kustomize's `namespace:` to the objects its local resources produce (it overrides theirs):
     a Flux Kustomization in `apps/ks.yaml` without a namespace lives where `apps/kustomization.yaml` puts it."""
-    configs = {d.path: d for d in documents if d.kind == "Kustomization" and d.group == "kustomize.config.k8s.io"}
-    by_dir = {path.rsplit("/", 1)[0] if "/" in path else "": doc for path, doc in configs.items()}
+    by_dir = {_folder_of(d.path): d for d in _kustomize_configs(documents)}
     assigned: dict[str, str] = {}
 
     included: dict[str, str] = {}
+    visited: set[tuple[str, str, str]] = set()  # a folder reached again the same way adds nothing: cycles end
 
     def walk(directory: str, namespace: str, depth: int, origin: str) -> None:
         config = by_dir.get(directory)
@@ -302,7 +423,10 @@ def _kustomize_namespaces(documents: list[Document]) -> list[Document]:
             return
         own = config.get("namespace")
         namespace = own if isinstance(own, str) and own else namespace
-        for entry in list(config.get("resources") or []) + list(config.get("components") or []):
+        if (directory, namespace, origin) in visited:
+            return
+        visited.add((directory, namespace, origin))
+        for entry in as_list(config.get("resources")) + as_list(config.get("components")):
             if not isinstance(entry, str) or "://" in entry or entry.startswith(("github.com/", "git@")):
                 continue
             target = _normalise(f"{directory}/{entry}" if directory else entry)
@@ -319,7 +443,7 @@ def _kustomize_namespaces(documents: list[Document]) -> list[Document]:
     children = {
         _normalise(f"{d}/{e}" if d else str(e))
         for d, c in by_dir.items()
-        for e in list(c.get("resources") or [])
+        for e in as_list(c.get("resources"))
         if isinstance(e, str)
     }
     for directory in sorted(by_dir):
@@ -355,6 +479,93 @@ def _normalise(path: str) -> str | None:
     return "/".join(parts)
 
 
+def _locate(root: Path, folder: str, ref: str) -> tuple[str, str]:
+    """Where `ref`, written in repository folder `folder`, leads: (status, repository-relative path).
+    Status: `file` or `folder` inside the repository, reached without passing through a link; `outside`
+    (absolute, or `..` past the root), `link` (a part of the path is a link: the path given is the link),
+    `missing`, or `other` (a device, a FIFO). Only lstat is used: nothing is followed or opened."""
+    rel = None if ref.startswith(("/", "\\")) else _normalise(f"{folder}/{ref}" if folder else ref)
+    if rel is None:
+        return "outside", ""
+    current = str(root)
+    mode = stat.S_IFDIR
+    for part in rel.split("/") if rel else ():
+        current = os.path.join(current, part)
+        try:
+            mode = os.lstat(current).st_mode
+        except (OSError, ValueError):  # ValueError: a NUL byte in the name
+            return "missing", rel
+        if stat.S_ISLNK(mode):
+            return "link", os.path.relpath(current, root).replace(os.sep, "/")
+    if stat.S_ISDIR(mode):
+        return "folder", rel
+    return ("file" if stat.S_ISREG(mode) else "other"), rel
+
+
+def _readable(root: Path, folder: str, ref: str) -> Path | None:
+    """The file `ref` names from `folder` when it may be read: a regular file inside the repository,
+    reached without a link, no larger than MAX_FILE_BYTES."""
+    status, rel = _locate(root, folder, ref)
+    if status != "file":
+        return None
+    path = root / rel
+    try:
+        return path if path.lstat().st_size <= MAX_FILE_BYTES else None
+    except OSError:
+        return None
+
+
+def _folders(root: Path) -> list[list[str]]:
+    """Every folder of the repository as its path parts, sorted, links not followed (as `_walk`)."""
+    found: list[list[str]] = []
+    pending: list[tuple[str, list[str]]] = [(str(root), [])]
+    while pending and len(found) < MAX_FILES:
+        base, parts = pending.pop()
+        try:
+            with os.scandir(base) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False) and entry.name not in SKIP_DIRS and len(parts) < 64:
+                        found.append([*parts, entry.name])
+                        pending.append((entry.path, [*parts, entry.name]))
+        except OSError:
+            continue
+    return sorted(found)
+
+
+def _glob_folders(folders: list[list[str]], pattern: str) -> list[str]:
+    """The folders a repository-relative glob matches (`*`, `?`, `[...]` within one name; `**` any
+    number of folders), matched against the listing: a pattern costs (folders × pattern parts), never a
+    walk of the disk, so links, loops and `*/*/*/...` cannot make it explode."""
+    parts = [p for p in pattern.split("/") if p not in ("", ".")]
+    if not parts:
+        return []
+    return ["/".join(folder) for folder in folders if _glob_match(folder, parts)]
+
+
+def _glob_match(names: list[str], parts: list[str]) -> bool:
+    def close(states: set[int]) -> set[int]:
+        out = set(states)
+        for j in sorted(states):
+            while j < len(parts) and parts[j] == "**":
+                j += 1
+                out.add(j)
+        return out
+
+    states = close({0})
+    for name in names:
+        following = set()
+        for j in states:
+            if j < len(parts):
+                if parts[j] == "**":
+                    following.add(j)
+                elif fnmatch.fnmatchcase(name, parts[j]):
+                    following.add(j + 1)
+        states = close(following)
+        if not states:
+            return False
+    return len(parts) in states
+
+
 _SUFFIXES = (".yaml", ".yml", ".yaml.gotmpl", ".yml.gotmpl", ".tf")
 
 
@@ -379,7 +590,15 @@ def _walk(base: str, prefix: str = "", depth: int = 0) -> Iterator[tuple[str, st
             yield entry.path, prefix + entry.name, size
 
 
-def _read(file: str, rel: str, size: int, documents: list[Document], problems: list[InputProblem]) -> None:
+def _read(
+    root: Path,
+    file: str,
+    rel: str,
+    size: int,
+    documents: list[Document],
+    problems: list[InputProblem],
+    notes: list[str],
+) -> None:
     try:
         if size > MAX_FILE_BYTES:
             problems.append(InputProblem(rel, None, f"file is {size:,} bytes: not read"))
@@ -405,7 +624,7 @@ def _read(file: str, rel: str, size: int, documents: list[Document], problems: l
             problems.append(InputProblem(rel, line, message))
     for value in values:
         if _looks_like_helmfile(value):
-            documents.extend(_helmfile_releases(Path(file), rel, value))
+            documents.extend(_helmfile_releases(root, rel, value, notes))
         else:
             _manifests(value, rel, documents)
 
@@ -447,14 +666,25 @@ def _looks_like_helmfile(value: Any) -> bool:
     return isinstance(value, dict) and isinstance(value.get("releases"), list) and "apiVersion" not in value
 
 
-def _helmfile_templates(file: Path, value: dict[str, Any], depth: int = 0) -> dict[str, tuple[Path, dict[str, Any]]]:
-    """Release templates of a helmfile and of its `bases` (name -> (file that defines it, fields))."""
-    found: dict[str, tuple[Path, dict[str, Any]]] = {}
-    for base in value.get("bases") or []:
-        if not isinstance(base, str) or depth > 5:
+Templates = dict[str, tuple[str, dict[str, Any]]]  # name -> (the file that defines it, its fields)
+
+
+def _helmfile_templates(root: Path, rel: str, value: dict[str, Any], notes: list[str], seen: set[str]) -> Templates:
+    """Release templates of a helmfile and of its `bases`, each base read once (`seen`: a cycle of bases,
+    or the same base listed many times, costs one read) and only inside the repository."""
+    found: Templates = {}
+    for base in as_list(value.get("bases")):
+        if not isinstance(base, str) or base == UNKNOWN or UNKNOWN in base:
             continue
-        path = (file.parent / base).resolve()
-        if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
+        status, target = _locate(root, _folder_of(rel), base)
+        if status in ("outside", "link"):
+            notes.append(f"{rel}: base {base!r} is outside the repository or a link: not read")
+            continue
+        if status != "file" or target in seen:
+            continue
+        seen.add(target)
+        path = _readable(root, "", target)
+        if path is None:
             continue
         try:
             docs, _ = parse_yaml_documents(strip_templates(path.read_text(errors="replace")).encode())
@@ -462,14 +692,14 @@ def _helmfile_templates(file: Path, value: dict[str, Any], depth: int = 0) -> di
             continue
         for doc in docs:
             if isinstance(doc, dict):
-                found.update(_helmfile_templates(path, doc, depth + 1))
-    for name, fields in (value.get("templates") or {}).items() if isinstance(value.get("templates"), dict) else ():
+                found.update(_helmfile_templates(root, target, doc, notes, seen))
+    for name, fields in value["templates"].items() if isinstance(value.get("templates"), dict) else ():
         if isinstance(fields, dict):
-            found[str(name)] = (file, fields)
+            found[str(name)] = (rel, fields)
     return found
 
 
-def _inherited(release: dict[str, Any], templates: dict[str, tuple[Path, dict[str, Any]]], default: Any) -> list[str]:
+def _inherited(release: dict[str, Any], templates: Templates, default: Any) -> list[str]:
     names: list[str] = []
     inherit = release.get("inherit")
     for entry in inherit if isinstance(inherit, list) else [inherit] if inherit else []:
@@ -480,21 +710,21 @@ def _inherited(release: dict[str, Any], templates: dict[str, tuple[Path, dict[st
     return [n for n in names if n in templates]
 
 
-def _helmfile_releases(file: Path, rel: str, value: dict[str, Any]) -> list[Document]:
+def _helmfile_releases(root: Path, rel: str, value: dict[str, Any], notes: list[str]) -> list[Document]:
     out = []
-    templates = _helmfile_templates(file, value)
+    templates = _helmfile_templates(root, rel, value, notes, {rel})
     for release in value["releases"]:
         if not isinstance(release, dict) or not isinstance(release.get("name"), str):
             continue
         body = dict(release)
-        values_source = (file, release.get("values"))
+        values_source = (rel, release.get("values"))
         for name in _inherited(release, templates, value.get("defaultInherit")):
             template_file, fields = templates[name]
             for key, field_value in fields.items():
                 body.setdefault(key, field_value)
             if "values" not in release and "values" in fields:
                 values_source = (template_file, fields["values"])
-        source = _values_from_helmrelease(*values_source)
+        source = _values_from_helmrelease(root, *values_source)
         if source:
             body["valuesFromHelmRelease"] = source
         namespace = str(release.get("namespace")) if isinstance(release.get("namespace"), str) else ""
@@ -513,23 +743,44 @@ def _helmfile_releases(file: Path, rel: str, value: dict[str, Any]) -> list[Docu
     return out
 
 
-def _values_from_helmrelease(file: Path, values: Any) -> str:
-    """The HelmRelease file a release's values template reads, when it follows that pattern."""
-    for entry in values if isinstance(values, list) else []:
+def _values_from_helmrelease(root: Path, rel: str, values: Any) -> str:
+    """The HelmRelease file a release's values template reads, when it follows that pattern (values
+    files are read only inside the repository)."""
+    for entry in as_list(values):
         if not isinstance(entry, str) or entry == UNKNOWN:
             continue
-        candidate = (file.parent / entry).resolve()
-        if not candidate.is_file() or candidate.stat().st_size > MAX_FILE_BYTES:
+        candidate = _readable(root, _folder_of(rel), entry)
+        if candidate is None:
             continue
         try:
             text = candidate.read_text(errors="replace")
         except OSError:
             continue
-        match = _HELMRELEASE_READ.search(text)
-        if match:
-            return match.group(1)
+        found = _helmrelease_read(text)
+        if found:
+            return found
         if "HelmRelease" in text and ".spec.values" in text:
             return entry
+    return ""
+
+
+def _helmrelease_read(text: str) -> str:
+    """The first `…helmrelease….yaml` path on a line after `readFile`/`fromYaml`/`.Files.Get`: a path word
+    that holds `helmrelease` (or `helm-release`), cut after its last `.yaml`/`.yml` that follows. Each line
+    is scanned once (a regex doing the same backtracked quadratically: 4.6 s on a 20 KB line)."""
+    scanned_to = 0
+    for reader in _READS_FILE.finditer(text):
+        if reader.start() < scanned_to:
+            continue  # on a line already scanned from an earlier reader
+        line_end = text.find("\n", reader.end())
+        scanned_to = len(text) if line_end < 0 else line_end
+        for word in _PATH_WORD.finditer(text, reader.end(), scanned_to):
+            named = _HELMRELEASE_WORD.search(word.group())
+            if named is None:
+                continue
+            suffixes = [m.end() for m in _YAML_SUFFIX.finditer(word.group(), named.end())]
+            if suffixes:
+                return word.group()[: suffixes[-1]]
     return ""
 
 
@@ -539,8 +790,14 @@ CONFIG_FILE = ".firstdomino.yaml"
 def load_config(root: str | os.PathLike[str]) -> tuple[Any, list[InputProblem]]:
     """The repository's `.firstdomino.yaml` as a plain value (None when absent), and read problems."""
     path = Path(root) / CONFIG_FILE
-    if not path.is_file():
+    try:
+        mode = path.lstat()
+    except OSError:
         return None, []
+    if stat.S_ISLNK(mode.st_mode):  # it may lead out of the repository: never followed
+        return None, [InputProblem(CONFIG_FILE, None, "a link: not followed (make it a file in the repository)")]
+    if not stat.S_ISREG(mode.st_mode) or mode.st_size > MAX_FILE_BYTES:
+        return None, [InputProblem(CONFIG_FILE, None, "not a regular file of at most 16 MiB: not read")]
     try:
         data = path.read_bytes()
     except OSError as error:

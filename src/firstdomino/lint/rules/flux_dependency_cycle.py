@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping
 
 from firstdomino.lint.finding import LintFinding
 from firstdomino.lint.rule import LintRule
-from firstdomino.model.repo import Document, Repository
+from firstdomino.model.repo import Document, Repository, as_list
 from firstdomino.model.severity import Severity
 
 
@@ -63,9 +63,9 @@ def check(repo: Repository) -> Iterator[LintFinding]:
         nodes = {(d.namespace or "default", d.name): d for d in repo.flux(kind)}
         edges: dict[tuple[str, str], list[tuple[str, str]]] = {}
         for key, doc in nodes.items():
-            for dep in doc.get("spec", "dependsOn") or []:
+            for dep in as_list(doc.get("spec", "dependsOn")):
                 if isinstance(dep, Mapping) and isinstance(dep.get("name"), str):
-                    edges.setdefault(key, []).append((dep.get("namespace") or key[0], dep["name"]))
+                    edges.setdefault(key, []).append((str(dep.get("namespace") or key[0]), dep["name"]))
         for cycle in _cycles(nodes, edges):
             first = nodes[cycle[0]]
             chain = " -> ".join(f"{ns}/{name}" for ns, name in [*cycle, cycle[0]])

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping
 
 from firstdomino.lint.finding import LintFinding
 from firstdomino.lint.rule import LintRule
-from firstdomino.model.repo import Repository
+from firstdomino.model.repo import Repository, as_list
 from firstdomino.model.severity import Severity
 
 
@@ -34,7 +34,7 @@ def check(repo: Repository) -> Iterator[LintFinding]:
         known = {(d.namespace or "default", d.name) for d in repo.flux(kind)}
         known_names = {d.name for d in repo.flux(kind)}
         for doc in repo.flux(kind):
-            for dep in doc.get("spec", "dependsOn") or []:
+            for dep in as_list(doc.get("spec", "dependsOn")):
                 if not isinstance(dep, Mapping) or not isinstance(dep.get("name"), str):
                     continue
                 if "<template>" in dep["name"] or "${" in dep["name"]:

@@ -30,7 +30,7 @@ from collections.abc import Iterator, Mapping
 from firstdomino.lint.finding import LintFinding
 from firstdomino.lint.rule import LintRule
 from firstdomino.model.flux import FluxTree
-from firstdomino.model.repo import Repository
+from firstdomino.model.repo import Repository, as_list
 from firstdomino.model.severity import Severity
 
 
@@ -48,7 +48,7 @@ def check(repo: Repository) -> Iterator[LintFinding]:
     for key, ks in tree.kustomizations.items():
         if key in with_helm:
             continue
-        for check_ in ks.get("spec", "healthChecks") or []:
+        for check_ in as_list(ks.get("spec", "healthChecks")):
             if not isinstance(check_, Mapping):
                 continue
             kind, name = str(check_.get("kind") or ""), str(check_.get("name") or "")

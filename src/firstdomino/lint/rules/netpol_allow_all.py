@@ -27,7 +27,7 @@ from typing import Any
 
 from firstdomino.lint.finding import LintFinding
 from firstdomino.lint.rule import LintRule
-from firstdomino.model.repo import Repository
+from firstdomino.model.repo import Repository, as_list
 from firstdomino.model.severity import Severity
 
 
@@ -45,7 +45,7 @@ def check(repo: Repository) -> Iterator[LintFinding]:
             if isinstance(types, list) and types
             else (["ingress", "egress"] if doc.get("spec", "egress") is not None else ["ingress"])
         )
-        open_dirs = [d for d in governed if any(isinstance(r, Mapping) and not r for r in doc.get("spec", d) or [])]
+        open_dirs = [d for d in governed if any(isinstance(r, Mapping) and not r for r in as_list(doc.get("spec", d)))]
         if open_dirs and len(open_dirs) == len(governed):
             yield RULE.finding(
                 doc,
@@ -54,12 +54,12 @@ def check(repo: Repository) -> Iterator[LintFinding]:
                 line=doc.line_of("spec", open_dirs[0]),
             )
     for doc in repo.of("CiliumNetworkPolicy", "CiliumClusterwideNetworkPolicy"):
-        specs = [doc.get("spec")] + list(doc.get("specs") or [])
+        specs = [doc.get("spec"), *as_list(doc.get("specs"))]
         for spec in specs:
             if not isinstance(spec, Mapping) or not _empty(spec.get("endpointSelector")):
                 continue
             for direction, key in (("ingress", "fromEntities"), ("egress", "toEntities")):
-                if any(isinstance(r, Mapping) and "all" in (r.get(key) or []) for r in spec.get(direction) or []):
+                if any(isinstance(r, Mapping) and "all" in as_list(r.get(key)) for r in as_list(spec.get(direction))):
                     yield RULE.finding(doc, f"{doc.kind} {doc.name} allows all {direction} traffic")
                     break
 

@@ -30,7 +30,7 @@ from firstdomino.lint.finding import LintFinding
 from firstdomino.lint.rule import LintRule
 from firstdomino.model.kinds import LabelSelector
 from firstdomino.model.netpol import cnp_rule_allows_dns, np_rule_allows_dns, selector_from
-from firstdomino.model.repo import Document, Repository
+from firstdomino.model.repo import Document, Repository, as_list
 from firstdomino.model.selectors import matches_selector
 from firstdomino.model.severity import Severity
 
@@ -40,10 +40,10 @@ WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet")
 def _entries(doc: Document) -> list[tuple[LabelSelector | None, bool, bool]]:
     """(selector, isolates egress, allows DNS) per spec of a policy document."""
     if doc.kind == "NetworkPolicy":
-        types = doc.get("spec", "policyTypes") or (
+        types = as_list(doc.get("spec", "policyTypes")) or (
             ["Ingress", "Egress"] if doc.get("spec", "egress") is not None else ["Ingress"]
         )
-        egress = doc.get("spec", "egress") or []
+        egress = as_list(doc.get("spec", "egress"))
         return [
             (
                 selector_from(doc.get("spec", "podSelector")),
@@ -52,16 +52,17 @@ def _entries(doc: Document) -> list[tuple[LabelSelector | None, bool, bool]]:
             )
         ]
     out = []
-    for spec in [doc.get("spec"), *(doc.get("specs") or [])]:
+    for spec in [doc.get("spec"), *as_list(doc.get("specs"))]:
         if not isinstance(spec, Mapping) or spec.get("nodeSelector") is not None:
             continue
-        default_deny = (spec.get("enableDefaultDeny") or {}).get("egress", True)
+        deny = spec.get("enableDefaultDeny")
+        default_deny = deny.get("egress", True) if isinstance(deny, Mapping) else True
         isolates = bool(spec.get("egress") or spec.get("egressDeny")) and default_deny is not False
         out.append(
             (
                 selector_from(spec.get("endpointSelector")),
                 isolates,
-                any(cnp_rule_allows_dns(r) for r in spec.get("egress") or []),
+                any(cnp_rule_allows_dns(r) for r in as_list(spec.get("egress"))),
             )
         )
     return out

@@ -33,7 +33,7 @@ from typing import Any
 
 from firstdomino.lint.finding import LintFinding
 from firstdomino.lint.rule import LintRule
-from firstdomino.model.repo import Document, Repository
+from firstdomino.model.repo import Document, Repository, as_list
 from firstdomino.model.severity import Severity
 
 WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet")
@@ -43,8 +43,8 @@ def _matches_certificates(rules: Any) -> bool:
     for rule in rules if isinstance(rules, list) else []:
         if not isinstance(rule, Mapping):
             continue
-        groups = rule.get("apiGroups") or []
-        resources = rule.get("resources") or []
+        groups = as_list(rule.get("apiGroups"))
+        resources = as_list(rule.get("resources"))
         if any(g in ("cert-manager.io", "*") for g in groups) and any(r in ("certificates", "*") for r in resources):
             return True
     return False
@@ -55,14 +55,15 @@ def _secrets_of(workload: Document) -> set[str]:
     names: set[str] = set()
     if not isinstance(spec, Mapping):
         return names
-    for volume in spec.get("volumes") or []:
+    for volume in as_list(spec.get("volumes")):
         if isinstance(volume, Mapping) and isinstance(volume.get("secret"), Mapping):
             name = volume["secret"].get("secretName")
             if isinstance(name, str):
                 names.add(name)
-    for container in [*(spec.get("containers") or []), *(spec.get("initContainers") or [])]:
-        for env in container.get("env") or [] if isinstance(container, Mapping) else []:
-            ref = env.get("valueFrom", {}).get("secretKeyRef") if isinstance(env, Mapping) else None
+    for container in [*as_list(spec.get("containers")), *as_list(spec.get("initContainers"))]:
+        for env in as_list(container.get("env")) if isinstance(container, Mapping) else []:
+            source = env.get("valueFrom") if isinstance(env, Mapping) else None
+            ref = source.get("secretKeyRef") if isinstance(source, Mapping) else None
             if isinstance(ref, Mapping) and isinstance(ref.get("name"), str):
                 names.add(ref["name"])
     return names
@@ -77,7 +78,7 @@ def check(repo: Repository) -> Iterator[LintFinding]:
         if d.group == "cert-manager.io"
     }
     for config in repo.of("ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"):
-        for hook in config.get("webhooks") or []:
+        for hook in as_list(config.get("webhooks")):
             if not isinstance(hook, Mapping) or str(hook.get("failurePolicy") or "Fail") != "Fail":
                 continue
             if not _matches_certificates(hook.get("rules")):
