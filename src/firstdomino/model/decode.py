@@ -175,14 +175,19 @@ def pod_needs_detail(pod: Pod) -> bool:
     return False
 
 
-def finish_pod(full: FullPod) -> Pod:
-    spec = full.spec
-    summary = PodSpecSummary(
+def _summary(spec: PodSpec | _SpecSplit) -> PodSpecSummary:
+    """The fields every pod keeps, from a full spec or from the one-pass split."""
+    return PodSpecSummary(
         node_name=spec.node_name,
         service_account_name=spec.service_account_name,
         dns_policy=spec.dns_policy,
         host_network=spec.host_network,
     )
+
+
+def finish_pod(full: FullPod) -> Pod:
+    spec = full.spec
+    summary = _summary(spec)
     return Pod(
         api_version=full.api_version,
         kind=full.kind,
@@ -262,12 +267,7 @@ def _decode_pod_list(data: bytes | mmap.mmap) -> list[Object]:
     pods: list[Object] = []
     for item in _POD_SPLIT_LIST.decode(data).items or ():
         split = item.spec
-        spec = PodSpecSummary(
-            node_name=split.node_name,
-            service_account_name=split.service_account_name,
-            dns_policy=split.dns_policy,
-            host_network=split.host_network,
-        )
+        spec = _summary(split)
         raw_status = bytes(item.status)
         ready = _READY.search(raw_status)
         if ready is not None and b'"phase":"Running"' in raw_status and b'"waiting"' not in raw_status:
