@@ -36,7 +36,6 @@ from firstdomino.sources.git import revision
 
 if TYPE_CHECKING:
     from firstdomino.model.snapshot import Snapshot
-    from firstdomino.sources.kubeconfig import Connection
     from firstdomino.sources.live import Collection
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_UNREACHABLE = 0, 1, 2, 3
@@ -139,9 +138,12 @@ def _progress(enabled: bool) -> Callable[[str], None] | None:
     return say
 
 
-def _collect(live: dict[str, Any], on_page: Callable[..., None] | None = None) -> tuple[Collection, Connection]:
+def _collect(live: dict[str, Any], on_page: Callable[..., None] | None = None, stale_ok: bool = False) -> Collection:
+    """One live read with the connection flags in `live`. The connection (and its private directory of
+    key material) is closed before returning. A kubeconfig whose CA no longer matches raises
+    ClusterUnreachable unless `stale_ok` (diagnose turns it into its root cause)."""
     from firstdomino.sources.kubeconfig import connect
-    from firstdomino.sources.live import Collector, Options
+    from firstdomino.sources.live import STALE_KUBECONFIG, Collector, Options
 
     conn = connect(live["kubeconfig"], live["context"])
     namespaces = () if live["all_namespaces"] else tuple(live["namespaces"])
@@ -155,16 +157,15 @@ def _collect(live: dict[str, Any], on_page: Callable[..., None] | None = None) -
         on_progress=_progress(True),
         on_page=on_page,
     )
-    progress = options.on_progress
     try:
         result = Collector(conn, options).collect()
-    except BaseException:
-        conn.close()
-        raise
     finally:
-        if progress is not None:
+        conn.close()
+        if options.on_progress is not None:
             click.echo("\r\x1b[2K", err=True, nl=False)
-    return result, conn
+    if result.stale is not None and not stale_ok:
+        raise ClusterUnreachable(next(p.message for p in result.snapshot.problems if p.id == STALE_KUBECONFIG))
+    return result
 
 
 @cli.command()
@@ -213,8 +214,7 @@ def diagnose(
         if source:
             snapshot = load_snapshot(source)
         else:
-            collection, conn = _collect(live)
-            conn.close()
+            collection = _collect(live, stale_ok=True)
             snapshot = collection.snapshot
             unreachable = collection.stale is not None
         result = run_diagnosis(snapshot)
@@ -265,22 +265,9 @@ def snapshot(target: str, redact: bool, debug: bool, **live: Any) -> None:
 
     try:
         with writing(target, redact) as writer:
-            collection, conn = _collect(live, on_page=writer.page)
-            conn.close()
-            if collection.stale is not None:
-                raise ClusterUnreachable(collection.snapshot.problems[0].message)
+            collection = _collect(live, on_page=writer.page)
             snap = collection.snapshot
-            meta = {
-                "capturedAt": snap.captured_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "context": snap.context,
-                "serverVersion": collection.server_version,
-                "kinds": collection.kinds,
-                "notChecked": [n.as_dict() for n in snap.not_checked],
-                "source": "firstdomino snapshot",
-                "redacted": redact,
-                "partial": collection.partial,
-            }
-            path = writer.finish(snap, meta)
+            path = writer.finish(collection)
     except FirstDominoError as error:
         _fail(error, debug)
     click.echo(
@@ -383,23 +370,10 @@ def watch(
             if record:
                 Path(record).mkdir(parents=True, exist_ok=True)
                 with writing(str(Path(record) / str(index)), redact=False) as writer:
-                    collection, conn = _collect(live, on_page=writer.page)
-                    conn.close()
-                    snap = collection.snapshot
-                    writer.finish(
-                        snap,
-                        {
-                            "capturedAt": snap.captured_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                            "context": snap.context,
-                            "kinds": collection.kinds,
-                            "notChecked": [n.as_dict() for n in snap.not_checked],
-                        },
-                    )
+                    collection = _collect(live, on_page=writer.page)
+                    writer.finish(collection)
             else:
-                collection, conn = _collect(live)
-                conn.close()
-            if collection.stale is not None:
-                raise ClusterUnreachable(collection.snapshot.problems[0].message)
+                collection = _collect(live)
             yield collection.snapshot
             index += 1
             rest = interval - (time.monotonic() - began)
@@ -466,11 +440,7 @@ def diff(a: str, b: str, kubeconfig: str | None, output: str, debug: bool) -> No
                 "timeout": 120.0,
                 "request_timeout": 30.0,
             }
-            collection, conn = _collect(live)
-            conn.close()
-            if collection.stale is not None:
-                raise ClusterUnreachable(collection.snapshot.problems[0].message)
-            return collection.snapshot
+            return _collect(live).snapshot
         return load_snapshot(side)
 
     try:

@@ -37,6 +37,7 @@ from firstdomino.model.kinds import (
     Node,
     WebhookConfiguration,
 )
+from firstdomino.model.ref import ObjectRef
 from firstdomino.model.snapshot import Snapshot
 
 _SECRET_KEY = re.compile(r"(token|passw|secret|private|credential|apikey|api_key|accesskey|access_key|cookie)", re.I)
@@ -74,10 +75,8 @@ def _plain(value: Any) -> str:
 
 
 def _configmap(snapshot: Snapshot, namespace: str, name: str) -> ConfigMap | None:
-    for obj in snapshot.of("ConfigMap"):
-        if isinstance(obj, ConfigMap) and obj.metadata.namespace == namespace and obj.metadata.name == name:
-            return obj
-    return None
+    found = snapshot.get(ObjectRef("ConfigMap", namespace, name))
+    return found if isinstance(found, ConfigMap) else None
 
 
 def _daemonset(snapshot: Snapshot, name: str) -> DaemonSet | None:

@@ -237,29 +237,29 @@ class Transport:
             redirect=False,
         )
         try:
-            length = response.headers.get("content-length", "")
-            if length.isdigit() and int(length) <= min(self.max_body, 64 * 1024 * 1024):
-                # a page of a list: its size is announced and bounded, so read it in one call (the
-                # per-recv timeout still applies; a short body raises ProtocolError)
-                body = response.read()
-                with self._lock:
-                    self.stats.bytes += len(body)
-                return Response(response.status, {k.lower(): v for k, v in response.headers.items()}, body)
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.stream(1024 * 1024):
-                chunks.append(chunk)
-                size += len(chunk)
-                if size > self.max_body:
-                    raise ProtocolError(f"response larger than {self.max_body:,} bytes: cut off")
-                if self.deadline.expired():
-                    raise TimeoutError("overall --timeout reached while reading a response")
-            body = b"".join(chunks)
+            body = self._body(response)
         finally:
             response.release_conn()
         with self._lock:
             self.stats.bytes += len(body)
         return Response(response.status, {k.lower(): v for k, v in response.headers.items()}, body)
+
+    def _body(self, response: urllib3.BaseHTTPResponse) -> bytes:
+        length = response.headers.get("content-length", "")
+        if length.isdigit() and int(length) <= min(self.max_body, 64 * 1024 * 1024):
+            # a page of a list: its size is announced and bounded, so read it in one call (the
+            # per-recv timeout still applies; a short body raises ProtocolError)
+            return response.read()
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.stream(1024 * 1024):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > self.max_body:
+                raise ProtocolError(f"response larger than {self.max_body:,} bytes: cut off")
+            if self.deadline.expired():
+                raise TimeoutError("overall --timeout reached while reading a response")
+        return b"".join(chunks)
 
 
 def _status_message(body: bytes) -> str:

@@ -47,12 +47,10 @@ def _capture_log() -> Iterator[_Captured]:
     handler = _Captured()
     root = logging.getLogger()
     root.addHandler(handler)
-    propagate_level = root.level
     try:
         yield handler
     finally:
         root.removeHandler(handler)
-        root.setLevel(propagate_level)
 
 
 @dataclass

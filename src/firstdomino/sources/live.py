@@ -38,6 +38,8 @@ from firstdomino.sources.kubeconfig import Connection, stale_kubeconfig_fix
 from firstdomino.sources.resources import Resource, resources_for
 
 PAGE_SIZE = 500
+#: The input-problem id under which a TLS failure against the kubeconfig's CA is recorded.
+STALE_KUBECONFIG = "client/stale-kubeconfig"
 #: The interpreter's thread switch interval while reading (seconds; Python's default is 0.005).
 READ_SWITCH_INTERVAL = 0.0005
 METADATA_ACCEPT = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json"
@@ -353,7 +355,7 @@ class Collector:
                 None,
                 f"{stale.detail}; the kubeconfig's CA does not match the cluster. "
                 f"Fix: {stale_kubeconfig_fix(self.conn)}",
-                id="client/stale-kubeconfig",
+                id=STALE_KUBECONFIG,
             )
             snapshot = self.builder.build()
             return self._result(snapshot, "", {}, stale)

@@ -34,8 +34,7 @@ from typing import Any
 import msgspec
 
 from firstdomino.errors import UsageError
-from firstdomino.model.snapshot import Snapshot
-from firstdomino.sources.live import Page
+from firstdomino.sources.live import Collection, Page
 
 REDACT_KEEP_ENV = frozenset(
     {"KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT", "K8S_NODE_NAME", "CILIUM_K8S_NAMESPACE", "GOMEMLIMIT"}
@@ -154,8 +153,19 @@ class SnapshotWriter:
                 handle.write(chunk + b"\n")
         self._counts[name] = self._counts.get(name, 0) + len(encoded)
 
-    def finish(self, snapshot: Snapshot, meta: dict[str, Any]) -> Path:
+    def finish(self, collection: Collection) -> Path:
         """Assemble the list files, logs and meta.json, then move the snapshot into place."""
+        snapshot = collection.snapshot
+        meta = {
+            "capturedAt": snapshot.captured_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "context": snapshot.context,
+            "serverVersion": collection.server_version,
+            "kinds": collection.kinds,
+            "notChecked": [n.as_dict() for n in snapshot.not_checked],
+            "source": "firstdomino snapshot",
+            "redacted": self.redactor is not None,
+            "partial": collection.partial,
+        }
         for part in sorted(self.tmp.glob("*.part")):
             final = part.with_suffix("")
             with open(part, "rb") as src, open(final, "wb") as out:
