@@ -109,3 +109,20 @@ def test_binary_and_unparseable_kubeconfigs(tmp_path: Path) -> None:
             connect(str(path)).close()
         except (UsageError, ClusterUnreachable) as error:
             assert str(error)
+
+
+def test_alias_bombs_and_odd_tags_are_refused_before_the_loader(tmp_path: Path) -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+        f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(9)
+    )
+    for name, text in (("bomb", bomb), ("bool-tag", "clusters: !!bool x\n")):
+        path = tmp_path / name
+        path.write_text(text)
+        try:
+            connect(str(path)).close()
+        except (UsageError, ClusterUnreachable) as error:
+            assert str(path) in str(error)
+        else:
+            raise AssertionError(f"{name}: accepted")

@@ -24,9 +24,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from firstdomino.errors import ClusterUnreachable, UsageError
+from firstdomino.model.decode import parse_yaml_documents
 
 SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
 
@@ -151,9 +150,15 @@ def _check_shape(path: str) -> None:
     try:
         with open(path, "rb") as handle:
             data = handle.read(16 * 1024 * 1024)
-        doc = yaml.safe_load(data) if data.strip() else None
-    except (OSError, ValueError, yaml.YAMLError) as error:
+    except OSError as error:
         raise UsageError(f"{path}: cannot read kubeconfig: {error}") from error
+    # the guarded reader of every other YAML input (alias bombs, nesting, odd tags), before the
+    # official loader parses the file again with plain yaml.safe_load
+    docs, problems = parse_yaml_documents(data)
+    if problems:
+        line, message = problems[0]
+        raise UsageError(f"{path}{':' + str(line) if line else ''}: cannot read kubeconfig: {message}")
+    doc = docs[0] if docs else None
     if doc is None:
         raise UsageError(f"{path}: the kubeconfig is empty")
     if not isinstance(doc, dict):
